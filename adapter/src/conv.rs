@@ -1,0 +1,242 @@
+//! Every rc <-> 0.3 conversion: socket addresses, address families, error codes, and the rc
+//! address checks wasmtime 15 made before any syscall.
+
+use crate::abi::RawSocketAddress;
+use crate::rc::network::{
+    ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
+};
+use crate::state::StateError;
+use crate::p3;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+
+// ---- socket addresses: std's `SocketAddr` is the pivot ----
+
+pub fn from_rc(addr: IpSocketAddress) -> SocketAddr {
+    match addr {
+        IpSocketAddress::Ipv4(a) => {
+            let (o0, o1, o2, o3) = a.address;
+            SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(o0, o1, o2, o3), a.port))
+        }
+        IpSocketAddress::Ipv6(a) => {
+            let (s0, s1, s2, s3, s4, s5, s6, s7) = a.address;
+            let ip = Ipv6Addr::new(s0, s1, s2, s3, s4, s5, s6, s7);
+            SocketAddr::V6(SocketAddrV6::new(ip, a.port, a.flow_info, a.scope_id))
+        }
+    }
+}
+
+pub fn to_rc(addr: SocketAddr) -> IpSocketAddress {
+    match addr {
+        SocketAddr::V4(a) => {
+            let [o0, o1, o2, o3] = a.ip().octets();
+            IpSocketAddress::Ipv4(Ipv4SocketAddress { port: a.port(), address: (o0, o1, o2, o3) })
+        }
+        SocketAddr::V6(a) => {
+            let [s0, s1, s2, s3, s4, s5, s6, s7] = a.ip().segments();
+            IpSocketAddress::Ipv6(Ipv6SocketAddress {
+                port: a.port(),
+                flow_info: a.flowinfo(),
+                address: (s0, s1, s2, s3, s4, s5, s6, s7),
+                scope_id: a.scope_id(),
+            })
+        }
+    }
+}
+
+pub fn to_p3(addr: SocketAddr) -> p3::IpSocketAddress {
+    match addr {
+        SocketAddr::V4(a) => {
+            let [o0, o1, o2, o3] = a.ip().octets();
+            p3::IpSocketAddress::Ipv4(p3::Ipv4SocketAddress {
+                port: a.port(),
+                address: (o0, o1, o2, o3),
+            })
+        }
+        SocketAddr::V6(a) => {
+            let [s0, s1, s2, s3, s4, s5, s6, s7] = a.ip().segments();
+            p3::IpSocketAddress::Ipv6(p3::Ipv6SocketAddress {
+                port: a.port(),
+                flow_info: a.flowinfo(),
+                address: (s0, s1, s2, s3, s4, s5, s6, s7),
+                scope_id: a.scope_id(),
+            })
+        }
+    }
+}
+
+pub fn from_p3(addr: p3::IpSocketAddress) -> SocketAddr {
+    match addr {
+        p3::IpSocketAddress::Ipv4(a) => {
+            let (o0, o1, o2, o3) = a.address;
+            SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(o0, o1, o2, o3), a.port))
+        }
+        p3::IpSocketAddress::Ipv6(a) => {
+            let (s0, s1, s2, s3, s4, s5, s6, s7) = a.address;
+            let ip = Ipv6Addr::new(s0, s1, s2, s3, s4, s5, s6, s7);
+            SocketAddr::V6(SocketAddrV6::new(ip, a.port, a.flow_info, a.scope_id))
+        }
+    }
+}
+
+pub fn to_raw(addr: SocketAddr) -> RawSocketAddress {
+    match addr {
+        SocketAddr::V4(a) => RawSocketAddress::ipv4(a.port(), a.ip().octets()),
+        SocketAddr::V6(a) => {
+            RawSocketAddress::ipv6(a.port(), a.flowinfo(), a.ip().segments(), a.scope_id())
+        }
+    }
+}
+
+pub fn from_raw(raw: &RawSocketAddress) -> SocketAddr {
+    if raw.tag == 0 {
+        SocketAddr::V4(SocketAddrV4::new(raw.ipv4_octets().into(), raw.port))
+    } else {
+        let ip = Ipv6Addr::from(raw.v6_segments);
+        SocketAddr::V6(SocketAddrV6::new(ip, raw.port, raw.v6_flow_info, raw.v6_scope_id))
+    }
+}
+
+pub fn family_to_p3(family: IpAddressFamily) -> p3::IpAddressFamily {
+    match family {
+        IpAddressFamily::Ipv4 => p3::IpAddressFamily::Ipv4,
+        IpAddressFamily::Ipv6 => p3::IpAddressFamily::Ipv6,
+    }
+}
+
+// ---- rc address checks (wasmtime 15 `network::util`), made before any 0.3 call ----
+
+/// The address must match the socket's family. Our IPv6 sockets are always v6-only, so an
+/// IPv4-mapped address is refused as the rc host refused it on a v6-only socket; the
+/// deprecated IPv4-compatible form is refused always.
+pub fn check_family(addr: &SocketAddr, family: IpAddressFamily) -> Result<(), ErrorCode> {
+    match (family, addr.ip()) {
+        (IpAddressFamily::Ipv4, IpAddr::V4(_)) => Ok(()),
+        (IpAddressFamily::Ipv6, IpAddr::V6(ip))
+            if !is_deprecated_ipv4_compatible(&ip) && ip.to_ipv4_mapped().is_none() =>
+        {
+            Ok(())
+        }
+        _ => Err(ErrorCode::InvalidArgument),
+    }
+}
+
+/// A remote address may not be unspecified nor have port 0.
+pub fn check_remote(addr: &SocketAddr) -> Result<(), ErrorCode> {
+    if addr.ip().to_canonical().is_unspecified() || addr.port() == 0 {
+        return Err(ErrorCode::InvalidArgument);
+    }
+    Ok(())
+}
+
+fn is_deprecated_ipv4_compatible(ip: &Ipv6Addr) -> bool {
+    matches!(ip.segments(), [0, 0, 0, 0, 0, 0, _, _])
+        && *ip != Ipv6Addr::UNSPECIFIED
+        && *ip != Ipv6Addr::LOCALHOST
+}
+
+// ---- error codes ----
+
+/// 0.3 -> rc. `other` has no rc counterpart but `unknown`. `connection-broken` (0.3 added it
+/// for EPIPE on TCP) becomes `connection-reset`: a broken connection is one the peer reset
+/// or closed, and rc code that expected a TCP failure handles `connection-reset`.
+pub fn error_from_p3(code: p3::ErrorCode) -> ErrorCode {
+    use p3::ErrorCode as E;
+    match code {
+        E::AccessDenied => ErrorCode::AccessDenied,
+        E::NotSupported => ErrorCode::NotSupported,
+        E::InvalidArgument => ErrorCode::InvalidArgument,
+        E::OutOfMemory => ErrorCode::OutOfMemory,
+        E::Timeout => ErrorCode::Timeout,
+        E::InvalidState => ErrorCode::InvalidState,
+        E::AddressNotBindable => ErrorCode::AddressNotBindable,
+        E::AddressInUse => ErrorCode::AddressInUse,
+        E::RemoteUnreachable => ErrorCode::RemoteUnreachable,
+        E::ConnectionRefused => ErrorCode::ConnectionRefused,
+        E::ConnectionBroken => ErrorCode::ConnectionReset,
+        E::ConnectionReset => ErrorCode::ConnectionReset,
+        E::ConnectionAborted => ErrorCode::ConnectionAborted,
+        E::DatagramTooLarge => ErrorCode::DatagramTooLarge,
+        E::Other(_) => ErrorCode::Unknown,
+    }
+}
+
+/// The same mapping for an error code read raw from memory (its variant tag).
+pub fn error_from_p3_tag(tag: u8) -> ErrorCode {
+    use p3::ErrorCode as E;
+    let code = match tag {
+        0 => E::AccessDenied,
+        1 => E::NotSupported,
+        2 => E::InvalidArgument,
+        3 => E::OutOfMemory,
+        4 => E::Timeout,
+        5 => E::InvalidState,
+        6 => E::AddressNotBindable,
+        7 => E::AddressInUse,
+        8 => E::RemoteUnreachable,
+        9 => E::ConnectionRefused,
+        10 => E::ConnectionBroken,
+        11 => E::ConnectionReset,
+        12 => E::ConnectionAborted,
+        13 => E::DatagramTooLarge,
+        _ => E::Other(None),
+    };
+    error_from_p3(code)
+}
+
+impl From<StateError> for ErrorCode {
+    fn from(e: StateError) -> Self {
+        match e {
+            StateError::InvalidState => ErrorCode::InvalidState,
+            StateError::ConcurrencyConflict => ErrorCode::ConcurrencyConflict,
+            StateError::NotInProgress => ErrorCode::NotInProgress,
+            StateError::NotSupported => ErrorCode::NotSupported,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_round_trip_through_every_form() {
+        let cases: [SocketAddr; 3] = [
+            "127.0.0.1:4242".parse().unwrap(),
+            "[::1]:53".parse().unwrap(),
+            SocketAddr::V6(SocketAddrV6::new("fe80::1:2".parse().unwrap(), 9, 7, 3)),
+        ];
+        for a in cases {
+            assert_eq!(from_rc(to_rc(a)), a);
+            assert_eq!(from_p3(to_p3(a)), a);
+            assert_eq!(from_raw(&to_raw(a)), a);
+        }
+    }
+
+    #[test]
+    fn rc_address_checks() {
+        let v4: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:1".parse().unwrap();
+        let compat: SocketAddr = "[::7f00:1]:1".parse().unwrap();
+        let v6: SocketAddr = "[::1]:1".parse().unwrap();
+        assert!(check_family(&v4, IpAddressFamily::Ipv4).is_ok());
+        assert!(check_family(&v6, IpAddressFamily::Ipv4).is_err());
+        assert!(check_family(&v4, IpAddressFamily::Ipv6).is_err());
+        assert!(check_family(&mapped, IpAddressFamily::Ipv6).is_err());
+        assert!(check_family(&compat, IpAddressFamily::Ipv6).is_err());
+        assert!(check_family(&v6, IpAddressFamily::Ipv6).is_ok());
+        assert!(check_remote(&"0.0.0.0:1".parse().unwrap()).is_err());
+        assert!(check_remote(&"[::]:1".parse().unwrap()).is_err());
+        assert!(check_remote(&"[::ffff:0.0.0.0]:1".parse().unwrap()).is_err());
+        assert!(check_remote(&"127.0.0.1:0".parse().unwrap()).is_err());
+        assert!(check_remote(&v4).is_ok());
+    }
+
+    #[test]
+    fn error_tags_follow_the_0_3_variant_order() {
+        assert!(matches!(error_from_p3_tag(0), ErrorCode::AccessDenied));
+        assert!(matches!(error_from_p3_tag(9), ErrorCode::ConnectionRefused));
+        assert!(matches!(error_from_p3_tag(10), ErrorCode::ConnectionReset));
+        assert!(matches!(error_from_p3_tag(13), ErrorCode::DatagramTooLarge));
+        assert!(matches!(error_from_p3_tag(14), ErrorCode::Unknown));
+    }
+}

@@ -1,0 +1,97 @@
+//! `wasi:io/poll@0.2.0-rc-2023-11-10`: pollables and the wait loop.
+//!
+//! Every rc function is sync-typed, and inside a sync-typed call a 0.3 call that does not
+//! finish at once never finishes (`docs/design.md`). So waiting is a loop: check every
+//! pollable (a socket check is a fresh 0.3 receive *probe*), and if none is ready, sleep on
+//! the p2 clock until the earliest moment one could become ready: a timer deadline, a
+//! socket's next allowed probe, or a blocked send's retry time.
+
+use crate::bindings::wasi::clocks0_2_12::monotonic_clock as p2_clock;
+use crate::clocks;
+use crate::io_rc::poll::{Guest, GuestPollable, PollableBorrow};
+use crate::parked;
+use crate::socket03::SocketCore;
+use crate::state::SendPermit;
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// What a pollable waits for.
+pub enum Readiness {
+    /// Ready at once (the rc `udp-socket.subscribe`, as wasmtime 15 had it).
+    Always,
+    /// A 0.3 monotonic-clock deadline, in ns.
+    Timer(u64),
+    /// Data or an error to receive on this socket.
+    Incoming(Rc<SocketCore>),
+    /// An outgoing stream whose `check-send` will grant a permit.
+    Outgoing(Rc<Cell<SendPermit>>),
+}
+
+impl Readiness {
+    /// Whether it is ready at `now`. May probe a socket.
+    fn ready(&self, now: u64) -> bool {
+        match self {
+            Readiness::Always => true,
+            Readiness::Timer(deadline) => now >= *deadline,
+            Readiness::Incoming(core) => core.readable(now),
+            Readiness::Outgoing(permit) => permit.get().ready_at() <= now,
+        }
+    }
+
+    /// The earliest time it could become ready, if checked again.
+    fn recheck_at(&self) -> u64 {
+        match self {
+            Readiness::Always => 0,
+            Readiness::Timer(deadline) => *deadline,
+            Readiness::Incoming(core) => core.next_probe_at(),
+            Readiness::Outgoing(permit) => permit.get().ready_at(),
+        }
+    }
+}
+
+pub struct PollableRep(pub Readiness);
+
+impl GuestPollable for PollableRep {
+    fn ready(&self) -> bool {
+        parked::reap();
+        self.0.ready(clocks::now())
+    }
+
+    fn block(&self) {
+        wait(&[&self.0]);
+    }
+}
+
+impl Guest for crate::Adapter {
+    type Pollable = PollableRep;
+
+    fn poll(in_: Vec<PollableBorrow<'_>>) -> Vec<u32> {
+        // wasmtime 15 would wait forever here; a trap says what went wrong instead.
+        assert!(!in_.is_empty(), "poll: the list of pollables is empty");
+        let list: Vec<&Readiness> = in_.iter().map(|p| &p.get::<PollableRep>().0).collect();
+        wait(&list)
+    }
+}
+
+/// Waits until at least one pollable is ready and returns the indices of all that are.
+fn wait(list: &[&Readiness]) -> Vec<u32> {
+    parked::reap();
+    loop {
+        let now = clocks::now();
+        let ready: Vec<u32> = (0..list.len() as u32)
+            .filter(|&i| list[i as usize].ready(now))
+            .collect();
+        if !ready.is_empty() {
+            return ready;
+        }
+        // Nothing ready: every recheck time is in the future (a probe that found nothing
+        // moved its socket's next probe forward), so this sleeps at least one tick.
+        let wake = list.iter().map(|p| p.recheck_at()).min().unwrap_or(now);
+        sleep(wake.saturating_sub(now));
+    }
+}
+
+/// Blocks the whole store for `ns` (the host rounds up to its ~1 ms timer tick).
+fn sleep(ns: u64) {
+    p2_clock::subscribe_duration(ns).block();
+}

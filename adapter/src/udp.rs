@@ -1,0 +1,294 @@
+//! `wasi:sockets/udp@0.2.0-rc-2023-11-10` over `wasi:sockets/types@0.3.0`.
+//!
+//! Error codes and their order of checks follow wasmtime 15's host (`preview2/host/udp.rs`),
+//! the host these components were built for.
+
+use crate::clocks;
+use crate::conv;
+use crate::p3;
+use crate::parked;
+use crate::poll::{PollableRep, Readiness};
+use crate::rc::network::{ErrorCode, IpAddressFamily, IpSocketAddress, NetworkBorrow};
+use crate::rc::udp::{
+    Guest, GuestIncomingDatagramStream, GuestOutgoingDatagramStream, GuestUdpSocket,
+    IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream, Pollable,
+};
+use crate::socket03::{SendOutcome, SocketCore};
+use crate::state::{BindState, SendPermit};
+use core::net::SocketAddr;
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// The largest payload the rc host accepted (it did not subtract IP/UDP headers).
+const MAX_DATAGRAM_SIZE: usize = u16::MAX as usize;
+
+/// How long a stream whose datagram could not go out at once reports `check-send` 0.
+/// We cannot ask 0.3 whether the socket is writable, so we retry after a host timer tick.
+const SEND_RETRY_NS: u64 = 1_000_000;
+
+impl Guest for crate::Adapter {
+    type UdpSocket = UdpSocketRep;
+    type IncomingDatagramStream = IncomingRep;
+    type OutgoingDatagramStream = OutgoingRep;
+}
+
+pub struct UdpSocketRep {
+    core: Rc<SocketCore>,
+    family: IpAddressFamily,
+    state: Cell<BindState>,
+}
+
+impl UdpSocketRep {
+    pub fn new(socket: p3::UdpSocket, family: IpAddressFamily) -> Self {
+        UdpSocketRep { core: SocketCore::new(socket), family, state: Cell::default() }
+    }
+
+    fn socket(&self) -> &p3::UdpSocket {
+        &self.core.socket
+    }
+}
+
+impl GuestUdpSocket for UdpSocketRep {
+    fn start_bind(
+        &self,
+        _network: NetworkBorrow<'_>,
+        local_address: IpSocketAddress,
+    ) -> Result<(), ErrorCode> {
+        self.state.get().check_start_bind()?;
+        let addr = conv::from_rc(local_address);
+        conv::check_family(&addr, self.family)?;
+        // 0.3 binds in one step; the rc host also bound in `start-bind`.
+        self.socket().bind(conv::to_p3(addr)).map_err(conv::error_from_p3)?;
+        self.state.set(BindState::BindStarted);
+        Ok(())
+    }
+
+    fn finish_bind(&self) -> Result<(), ErrorCode> {
+        self.state.set(self.state.get().finish_bind()?);
+        Ok(())
+    }
+
+    fn stream(
+        &self,
+        remote_address: Option<IpSocketAddress>,
+    ) -> Result<(IncomingDatagramStream, OutgoingDatagramStream), ErrorCode> {
+        // The rc host refused to hand out a second pair while the first was alive.
+        assert!(self.core.live_streams.get() == 0, "UDP streams not dropped yet");
+        self.state.get().check_stream()?;
+        parked::reap();
+        // Disconnect and reconnect as two steps, like the rc host, so that a failed connect
+        // leaves a consistent, unconnected socket.
+        if self.state.get() == BindState::Connected {
+            self.socket().disconnect().map_err(conv::error_from_p3)?;
+            self.state.set(BindState::Bound);
+        }
+        let remote = remote_address.map(conv::from_rc);
+        if let Some(addr) = remote {
+            conv::check_remote(&addr)?;
+            conv::check_family(&addr, self.family)?;
+            self.socket().connect(conv::to_p3(addr)).map_err(conv::error_from_p3)?;
+            self.state.set(BindState::Connected);
+        }
+        self.core.live_streams.set(2);
+        let incoming = IncomingRep { core: self.core.clone(), remote };
+        let outgoing = OutgoingRep {
+            core: self.core.clone(),
+            remote,
+            family: self.family,
+            permit: Rc::default(),
+        };
+        Ok((IncomingDatagramStream::new(incoming), OutgoingDatagramStream::new(outgoing)))
+    }
+
+    fn local_address(&self) -> Result<IpSocketAddress, ErrorCode> {
+        self.state.get().check_local_address()?;
+        let addr = self.socket().get_local_address().map_err(conv::error_from_p3)?;
+        Ok(conv::to_rc(conv::from_p3(addr)))
+    }
+
+    fn remote_address(&self) -> Result<IpSocketAddress, ErrorCode> {
+        if self.state.get() != BindState::Connected {
+            return Err(ErrorCode::InvalidState);
+        }
+        let addr = self.socket().get_remote_address().map_err(conv::error_from_p3)?;
+        Ok(conv::to_rc(conv::from_p3(addr)))
+    }
+
+    fn address_family(&self) -> IpAddressFamily {
+        self.family
+    }
+
+    /// 0.3 IPv6 sockets are always v6-only.
+    fn ipv6_only(&self) -> Result<bool, ErrorCode> {
+        match self.family {
+            IpAddressFamily::Ipv4 => Err(ErrorCode::NotSupported),
+            IpAddressFamily::Ipv6 => Ok(true),
+        }
+    }
+
+    fn set_ipv6_only(&self, value: bool) -> Result<(), ErrorCode> {
+        match self.family {
+            IpAddressFamily::Ipv4 => Err(ErrorCode::NotSupported),
+            IpAddressFamily::Ipv6 => Ok(self.state.get().check_set_ipv6_only(value)?),
+        }
+    }
+
+    fn unicast_hop_limit(&self) -> Result<u8, ErrorCode> {
+        self.socket().get_unicast_hop_limit().map_err(conv::error_from_p3)
+    }
+
+    fn set_unicast_hop_limit(&self, value: u8) -> Result<(), ErrorCode> {
+        if value == 0 {
+            return Err(ErrorCode::InvalidArgument);
+        }
+        self.socket().set_unicast_hop_limit(value).map_err(conv::error_from_p3)
+    }
+
+    fn receive_buffer_size(&self) -> Result<u64, ErrorCode> {
+        self.socket().get_receive_buffer_size().map_err(conv::error_from_p3)
+    }
+
+    /// 0 is refused; the host clamps anything else to what the kernel allows.
+    fn set_receive_buffer_size(&self, value: u64) -> Result<(), ErrorCode> {
+        if value == 0 {
+            return Err(ErrorCode::InvalidArgument);
+        }
+        self.socket().set_receive_buffer_size(value).map_err(conv::error_from_p3)
+    }
+
+    fn send_buffer_size(&self) -> Result<u64, ErrorCode> {
+        self.socket().get_send_buffer_size().map_err(conv::error_from_p3)
+    }
+
+    fn set_send_buffer_size(&self, value: u64) -> Result<(), ErrorCode> {
+        if value == 0 {
+            return Err(ErrorCode::InvalidArgument);
+        }
+        self.socket().set_send_buffer_size(value).map_err(conv::error_from_p3)
+    }
+
+    fn subscribe(&self) -> Pollable {
+        Pollable::new(PollableRep(Readiness::Always))
+    }
+}
+
+pub struct IncomingRep {
+    core: Rc<SocketCore>,
+    /// The peer this stream is associated with, if any.
+    remote: Option<SocketAddr>,
+}
+
+impl GuestIncomingDatagramStream for IncomingRep {
+    /// Never blocks. Queued datagrams come first; the host is probed only when nothing is
+    /// queued, and never after a datagram was found in this call: an empty probe costs host
+    /// memory, and the caller will ask again.
+    fn receive(&self, max_results: u64) -> Result<Vec<IncomingDatagram>, ErrorCode> {
+        parked::reap();
+        let mut datagrams = Vec::new();
+        if max_results == 0 {
+            return Ok(datagrams);
+        }
+        let now = clocks::now();
+        while (datagrams.len() as u64) < max_results {
+            if let Some(d) = self.core.pop_from(self.remote) {
+                let remote_address = conv::to_rc(d.from);
+                datagrams.push(IncomingDatagram { data: d.data, remote_address });
+                continue;
+            }
+            if !datagrams.is_empty() {
+                break;
+            }
+            if let Some(error) = self.core.take_error() {
+                return Err(error);
+            }
+            if !self.core.probe(now) {
+                break;
+            }
+        }
+        Ok(datagrams)
+    }
+
+    fn subscribe(&self) -> Pollable {
+        Pollable::new(PollableRep(Readiness::Incoming(self.core.clone())))
+    }
+}
+
+impl Drop for IncomingRep {
+    fn drop(&mut self) {
+        self.core.live_streams.set(self.core.live_streams.get() - 1);
+    }
+}
+
+pub struct OutgoingRep {
+    core: Rc<SocketCore>,
+    remote: Option<SocketAddr>,
+    family: IpAddressFamily,
+    permit: Rc<Cell<SendPermit>>,
+}
+
+impl OutgoingRep {
+    /// Checks one datagram the way the rc host did, then hands it to 0.3.
+    fn send_one(&self, datagram: OutgoingDatagram) -> SendOutcome {
+        if datagram.data.len() > MAX_DATAGRAM_SIZE {
+            return SendOutcome::Failed(ErrorCode::DatagramTooLarge);
+        }
+        let given = datagram.remote_address.map(conv::from_rc);
+        let addr = match (self.remote, given) {
+            (None, Some(addr)) => addr,
+            (Some(addr), None) => addr,
+            (Some(connected), Some(given)) if connected == given => connected,
+            _ => return SendOutcome::Failed(ErrorCode::InvalidArgument),
+        };
+        if let Err(e) = conv::check_remote(&addr).and(conv::check_family(&addr, self.family)) {
+            return SendOutcome::Failed(e);
+        }
+        let to = if self.remote == Some(addr) { None } else { Some(addr) };
+        self.core.send(datagram.data, to)
+    }
+}
+
+impl GuestOutgoingDatagramStream for OutgoingRep {
+    fn check_send(&self) -> Result<u64, ErrorCode> {
+        let mut permit = self.permit.get();
+        let granted = permit.check_send(clocks::now());
+        self.permit.set(permit);
+        Ok(granted)
+    }
+
+    fn send(&self, datagrams: Vec<OutgoingDatagram>) -> Result<u64, ErrorCode> {
+        let mut permit = self.permit.get();
+        if let Err(violation) = permit.begin_send(datagrams.len() as u64) {
+            // The rc spec: "Implementations must trap if either `check-send` was not called
+            // or `datagrams` contains more items than `check-send` permitted."
+            panic!("unpermitted send: {violation:?}");
+        }
+        self.permit.set(permit);
+        parked::reap();
+        let mut sent = 0;
+        for datagram in datagrams {
+            match self.send_one(datagram) {
+                SendOutcome::Sent => sent += 1,
+                SendOutcome::WouldBlock => {
+                    permit.would_block(clocks::now() + SEND_RETRY_NS);
+                    self.permit.set(permit);
+                    return Ok(sent);
+                }
+                // "If at least one datagram has been sent successfully, this function never
+                // returns an error."
+                SendOutcome::Failed(_) if sent > 0 => return Ok(sent),
+                SendOutcome::Failed(error) => return Err(error),
+            }
+        }
+        Ok(sent)
+    }
+
+    fn subscribe(&self) -> Pollable {
+        Pollable::new(PollableRep(Readiness::Outgoing(self.permit.clone())))
+    }
+}
+
+impl Drop for OutgoingRep {
+    fn drop(&mut self) {
+        self.core.live_streams.set(self.core.live_streams.get() - 1);
+    }
+}

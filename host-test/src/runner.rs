@@ -1,0 +1,101 @@
+//! Runs a WASI command component the way the wasmtime 50 CLI does for
+//! `wasmtime run -W component-model-more-async-builtins=y -S inherit-network=y`:
+//! p2 and p3 both linked, the p2 `wasi:cli/run` export called with `call_run`.
+
+use wasmtime::Result;
+use wasmtime::error::Context as _;
+use std::path::Path;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+pub struct Host {
+    ctx: WasiCtx,
+    table: ResourceTable,
+}
+
+impl WasiView for Host {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.ctx, table: &mut self.table }
+    }
+}
+
+/// The engine configuration the adapter needs (see README: wasmtime flags).
+pub fn engine() -> Result<Engine> {
+    let mut config = Config::new();
+    config.wasm_component_model_async(true);
+    // `[async-lower][subtask-cancel]` is one of the "more async builtins".
+    config.wasm_component_model_more_async_builtins(true);
+    Engine::new(&config)
+}
+
+/// Where the guest's stdout goes.
+pub enum Stdout {
+    /// Kept in memory and returned (tests).
+    Capture,
+    /// Passed through to this process's stdout (scripts, benchmarks).
+    Inherit,
+}
+
+/// What a run produced.
+pub struct RunOutput {
+    pub stdout: String,
+    /// `Ok(true)` for exit 0, `Ok(false)` for a non-zero exit, `Err` for a trap.
+    pub outcome: Result<bool>,
+}
+
+impl RunOutput {
+    /// Panics with the guest's output unless it exited 0.
+    pub fn assert_success(&self) -> &str {
+        match &self.outcome {
+            Ok(true) => &self.stdout,
+            Ok(false) => panic!("guest exited non-zero; stdout:\n{}", self.stdout),
+            Err(e) => panic!("guest trapped: {e:?}\nstdout:\n{}", self.stdout),
+        }
+    }
+}
+
+/// Instantiates and runs `component` with `args` (argv[0] included by us).
+pub async fn run(engine: &Engine, component: &Path, args: &[&str], stdout: Stdout) -> Result<RunOutput> {
+    let component = Component::from_file(engine, component)
+        .with_context(|| format!("loading {}", component.display()))?;
+    run_component(engine, &component, args, stdout).await
+}
+
+pub async fn run_component(
+    engine: &Engine,
+    component: &Component,
+    args: &[&str],
+    stdout: Stdout,
+) -> Result<RunOutput> {
+    let mut linker: Linker<Host> = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+
+    let pipe = MemoryOutputPipe::new(64 << 20);
+    let mut builder = WasiCtxBuilder::new();
+    let argv: Vec<&str> = std::iter::once("guest").chain(args.iter().copied()).collect();
+    builder.args(&argv).inherit_stderr().inherit_network().allow_udp(true);
+    match stdout {
+        Stdout::Capture => builder.stdout(pipe.clone()),
+        Stdout::Inherit => builder.inherit_stdout(),
+    };
+    let host = Host { ctx: builder.build(), table: ResourceTable::new() };
+    let mut store = Store::new(engine, host);
+
+    let command =
+        wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, &linker)
+            .await?;
+    let result = command.wasi_cli_run().call_run(&mut store).await;
+    let outcome = match result {
+        Ok(Ok(())) => Ok(true),
+        Ok(Err(())) => Ok(false),
+        Err(e) => match e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+            Some(exit) => Ok(exit.0 == 0),
+            None => Err(e),
+        },
+    };
+    let stdout = String::from_utf8_lossy(&pipe.contents()).into_owned();
+    Ok(RunOutput { stdout, outcome })
+}

@@ -1,0 +1,31 @@
+//! The import and export names of a component, read from its binary.
+
+use anyhow::Result;
+use wasmparser::{ComponentExternalKind, Parser, Payload};
+
+/// (imports, exports) of the outermost component, in binary order.
+pub fn imports_and_exports(component: &[u8]) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+    let mut depth = 0;
+    for payload in Parser::new(0).parse_all(component) {
+        match payload? {
+            Payload::ModuleSection { .. } | Payload::ComponentSection { .. } => depth += 1,
+            Payload::End(_) => depth -= 1,
+            Payload::ComponentImportSection(s) if depth == 0 => {
+                for import in s {
+                    imports.push(import?.name.name.to_string());
+                }
+            }
+            Payload::ComponentExportSection(s) if depth == 0 => {
+                for export in s {
+                    let export = export?;
+                    if export.kind == ComponentExternalKind::Instance {
+                        exports.push(export.name.name.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((imports, exports))
+}

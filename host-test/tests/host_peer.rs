@@ -1,0 +1,75 @@
+//! A plugged legacy echo server talks to a real host socket: every datagram (zero-length and
+//! near-MTU ones included) comes back intact and in order, over 127.0.0.1 and ::1.
+
+use host_test::artifacts;
+use host_test::runner::{self, Stdout};
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+async fn echo_roundtrip(loopback: &str, family: &'static str, batch: &'static str) {
+    let component = artifacts::plugged("rc-conformance").unwrap();
+    let engine = runner::engine().unwrap();
+    // A free port for the guest: bind one, note it, release it.
+    let port = UdpSocket::bind(format!("{loopback}:0")).unwrap().local_addr().unwrap().port();
+    let server: SocketAddr = format!("{loopback}:{port}").parse().unwrap();
+    let guest = tokio::spawn(async move {
+        let port = port.to_string();
+        let args = ["echo", family, port.as_str(), batch];
+        runner::run(&engine, &component, &args, Stdout::Capture).await.unwrap()
+    });
+
+    let peer = UdpSocket::bind(format!("{loopback}:0")).unwrap();
+    let mut buf = vec![0u8; 65536];
+    // Handshake: repeat until the guest has bound and echoes, then drain duplicates.
+    peer.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
+    let mut hellos = 0;
+    loop {
+        peer.send_to(b"hello", server).unwrap();
+        hellos += 1;
+        if peer.recv_from(&mut buf).is_ok() {
+            break;
+        }
+        assert!(hellos < 200, "the guest never answered");
+    }
+    while peer.recv_from(&mut buf).is_ok() {}
+
+    peer.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    for i in 0..200usize {
+        let payload: Vec<u8> = match i % 4 {
+            0 => vec![],
+            1 => vec![i as u8; 1400],
+            _ => format!("datagram {i}").into_bytes(),
+        };
+        peer.send_to(&payload, server).unwrap();
+        let (n, from) = peer.recv_from(&mut buf).expect("echo arrives");
+        assert_eq!(&buf[..n], &payload[..], "datagram {i}");
+        assert_eq!(from, server);
+    }
+    // A burst: all 50 come back, in order.
+    for i in 0..50u8 {
+        peer.send_to(&[i; 32], server).unwrap();
+    }
+    for i in 0..50u8 {
+        let (n, _) = peer.recv_from(&mut buf).expect("burst echo arrives");
+        assert_eq!(&buf[..n], &[i; 32][..]);
+    }
+    peer.send_to(b"stop", server).unwrap();
+    let out = guest.await.unwrap();
+    let stdout = out.assert_success().to_string();
+    let echoed: u64 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("echoed "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no tally in {stdout}"));
+    assert!(echoed >= 251, "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn echo_ipv4_one_at_a_time() {
+    echo_roundtrip("127.0.0.1", "ipv4", "1").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn echo_ipv6_batched() {
+    echo_roundtrip("[::1]", "ipv6", "64").await
+}

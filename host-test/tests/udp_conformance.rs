@@ -1,0 +1,58 @@
+//! Runs the rc conformance scenarios (host-test/guests/src/bin/rc-conformance.rs) plugged
+//! with the adapter, over 127.0.0.1 and ::1. Each scenario checks rc results and error
+//! codes inside the guest; here we require a clean exit and the guest's own tally.
+
+use host_test::artifacts;
+use host_test::runner::{self, RunOutput, Stdout};
+
+async fn scenario(args: &[&str]) -> RunOutput {
+    let component = artifacts::plugged("rc-conformance").unwrap();
+    let engine = runner::engine().unwrap();
+    runner::run(&engine, &component, args, Stdout::Capture).await.unwrap()
+}
+
+/// Requires exit 0, no failed check and at least `min_checks` passed ones.
+async fn passes(args: &[&str], min_checks: usize) {
+    let out = scenario(args).await;
+    let stdout = out.assert_success();
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    let passed = stdout.lines().filter(|l| l.starts_with("ok ")).count();
+    assert!(passed >= min_checks, "only {passed} checks ran:\n{stdout}");
+    assert!(stdout.contains(&format!("{passed} passed, 0 failed")), "{stdout}");
+}
+
+macro_rules! both_families {
+    ($($name:ident: $scenario:literal, $min:literal;)*) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread")]
+            async fn ipv4() { super::passes(&[$scenario, "ipv4"], $min).await }
+            #[tokio::test(flavor = "multi_thread")]
+            async fn ipv6() { super::passes(&[$scenario, "ipv6"], $min).await }
+        }
+    )*};
+}
+
+both_families! {
+    bind_states: "bind", 19;
+    options: "options", 13;
+    two_socket_exchange: "exchange", 17;
+    send_errors: "send-errors", 11;
+    poll_mixes_sockets_and_timers: "poll-mix", 10;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn monotonic_clock() {
+    passes(&["clock"], 3).await
+}
+
+/// The rc spec: `send` without a permit, or past it, must trap; so must a second
+/// `%stream` while the first streams live (wasmtime 15 trapped there too).
+#[tokio::test(flavor = "multi_thread")]
+async fn rule_breaking_calls_trap() {
+    for case in ["send-unpermitted", "send-past-permit", "stream-twice"] {
+        let out = scenario(&[case, "ipv4"]).await;
+        let err = out.outcome.as_ref().expect_err(case);
+        assert!(format!("{err:?}").contains("unreachable"), "{case}: {err:?}");
+        assert!(!out.stdout.contains("send returned"), "{case}: {}", out.stdout);
+    }
+}
