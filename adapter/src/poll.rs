@@ -11,7 +11,7 @@ use crate::clocks;
 use crate::io_rc::poll::{Guest, GuestPollable, PollableBorrow};
 use crate::parked;
 use crate::socket03::SocketCore;
-use crate::state::SendPermit;
+use crate::state::{self, SendPermit};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -87,11 +87,11 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
         // Nothing ready: every recheck time is in the future (a probe that found nothing
         // moved its socket's next probe forward), so this sleeps at least one tick.
         let wake = list.iter().map(|p| p.recheck_at()).min().unwrap_or(now);
-        sleep(wake.saturating_sub(now));
+        sleep_until(now, wake);
     }
 }
 
-/// Blocks the whole store for `ns` (the host rounds up to its ~1 ms timer tick).
-fn sleep(ns: u64) {
-    p2_clock::subscribe_duration(ns).block();
+/// Blocks the whole store until the host's first timer tick at or after `wake`.
+fn sleep_until(now: u64, wake: u64) {
+    p2_clock::subscribe_duration(state::sleep_request(now, wake)).block();
 }

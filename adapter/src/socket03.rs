@@ -92,7 +92,7 @@ impl SocketCore {
         match outcome {
             Some(outcome) => {
                 self.accept(outcome);
-                schedule.on_data();
+                schedule.on_data(now);
             }
             None => schedule.on_empty(now),
         }

@@ -14,7 +14,7 @@ use crate::rc::udp::{
     IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream, Pollable,
 };
 use crate::socket03::{SendOutcome, SocketCore};
-use crate::state::{BindState, SendPermit};
+use crate::state::{self, BindState, SendPermit};
 use core::net::SocketAddr;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -22,9 +22,6 @@ use std::rc::Rc;
 /// The largest payload the rc host accepted (it did not subtract IP/UDP headers).
 const MAX_DATAGRAM_SIZE: usize = u16::MAX as usize;
 
-/// How long a stream whose datagram could not go out at once reports `check-send` 0.
-/// We cannot ask 0.3 whether the socket is writable, so we retry after a host timer tick.
-const SEND_RETRY_NS: u64 = 1_000_000;
 
 impl Guest for crate::Adapter {
     type UdpSocket = UdpSocketRep;
@@ -269,7 +266,8 @@ impl GuestOutgoingDatagramStream for OutgoingRep {
             match self.send_one(datagram) {
                 SendOutcome::Sent => sent += 1,
                 SendOutcome::WouldBlock => {
-                    permit.would_block(clocks::now() + SEND_RETRY_NS);
+                    // 0.3 cannot say when the socket is writable: retry on the next tick.
+                    permit.would_block(clocks::now() + state::HOST_TICK);
                     self.permit.set(permit);
                     return Ok(sent);
                 }

@@ -63,8 +63,8 @@ pub fn adapter() -> Result<PathBuf> {
     Ok(ADAPTER.get_or_init(|| out).clone())
 }
 
-/// Builds every legacy test guest (wasm32-wasip2 commands written against the rc WIT) and
-/// returns the path of the one named.
+/// Builds every guest (wasm32-wasip2 commands: the legacy ones written against the rc WIT,
+/// and the native p2 and p3 baselines) and returns the path of the one named.
 pub fn guest(name: &str) -> Result<PathBuf> {
     static GUESTS: OnceLock<()> = OnceLock::new();
     let root = repo_root();
@@ -75,7 +75,7 @@ pub fn guest(name: &str) -> Result<PathBuf> {
             "build",
             &root.join("host-test/guests/Cargo.toml"),
             &root.join("target/guests"),
-            &["--release", "--target", "wasm32-wasip2"],
+            &["--release", "--target", "wasm32-wasip2", "--workspace"],
         )?;
         let _ = GUESTS.set(());
     }

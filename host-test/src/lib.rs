@@ -3,6 +3,7 @@
 //! `wasmtime run` does (WASIp2 and WASIp3 both linked).
 
 pub mod artifacts;
+pub mod bench;
 pub mod compose;
 pub mod runner;
 pub mod surface;

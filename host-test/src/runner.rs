@@ -1,6 +1,7 @@
 //! Runs a WASI command component the way the wasmtime 50 CLI does for
 //! `wasmtime run -W component-model-more-async-builtins=y -S inherit-network=y`:
-//! p2 and p3 both linked, the p2 `wasi:cli/run` export called with `call_run`.
+//! p2 and p3 both linked; a p2 `wasi:cli/run` export is called with `call_run`, a
+//! `wasi:cli/run@0.3.0` export inside `run_concurrent`.
 
 use wasmtime::Result;
 use wasmtime::error::Context as _;
@@ -63,16 +64,33 @@ pub async fn run(engine: &Engine, component: &Path, args: &[&str], stdout: Stdou
     run_component(engine, &component, args, stdout).await
 }
 
+/// A linker with WASI p2 and p3, as `wasmtime run` sets up.
+pub fn linker(engine: &Engine) -> Result<Linker<Host>> {
+    let mut linker: Linker<Host> = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+    wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+    Ok(linker)
+}
+
+/// A store with a default WASI context (no args, network allowed).
+pub fn store(engine: &Engine) -> Store<Host> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.inherit_network().allow_udp(true);
+    Store::new(engine, Host { ctx: builder.build(), table: ResourceTable::new() })
+}
+
+/// Whether the component is a WASI 0.3 command (exports `wasi:cli/run@0.3.0`).
+pub fn is_p3_command(engine: &Engine, component: &Component) -> bool {
+    component.component_type().get_export(engine, "wasi:cli/run@0.3.0").is_some()
+}
+
 pub async fn run_component(
     engine: &Engine,
     component: &Component,
     args: &[&str],
     stdout: Stdout,
 ) -> Result<RunOutput> {
-    let mut linker: Linker<Host> = Linker::new(engine);
-    wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-    wasmtime_wasi::p3::add_to_linker(&mut linker)?;
-
+    let linker = linker(engine)?;
     let pipe = MemoryOutputPipe::new(64 << 20);
     let mut builder = WasiCtxBuilder::new();
     let argv: Vec<&str> = std::iter::once("guest").chain(args.iter().copied()).collect();
@@ -84,10 +102,20 @@ pub async fn run_component(
     let host = Host { ctx: builder.build(), table: ResourceTable::new() };
     let mut store = Store::new(engine, host);
 
-    let command =
-        wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, &linker)
-            .await?;
-    let result = command.wasi_cli_run().call_run(&mut store).await;
+    let result = if is_p3_command(engine, component) {
+        let command =
+            wasmtime_wasi::p3::bindings::Command::instantiate_async(&mut store, component, &linker)
+                .await?;
+        store
+            .run_concurrent(async move |store| command.wasi_cli_run().call_run(store).await)
+            .await
+            .and_then(|r| r)
+    } else {
+        let command =
+            wasmtime_wasi::p2::bindings::Command::instantiate_async(&mut store, component, &linker)
+                .await?;
+        command.wasi_cli_run().call_run(&mut store).await
+    };
     let outcome = match result {
         Ok(Ok(())) => Ok(true),
         Ok(Err(())) => Ok(false),

@@ -73,3 +73,29 @@ async fn echo_ipv4_one_at_a_time() {
 async fn echo_ipv6_batched() {
     echo_roundtrip("[::1]", "ipv6", "64").await
 }
+
+/// The benchmark's three echo servers (rc + adapter, native p2, native p3) each echo every
+/// numbered datagram intact over three sockets, v4 and v6: the benchmark's baselines do the
+/// same work as the adapter.
+#[test]
+fn every_benchmark_flavor_echoes_over_several_sockets() {
+    use host_test::bench::guest::{Flavor, Server};
+    use host_test::bench::peer::Peer;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let engine = runner::engine().unwrap();
+    for flavor in Flavor::ALL {
+        let component = flavor.component(&engine).unwrap();
+        for ipv6 in [false, true] {
+            let server = Server::start(&rt, &engine, &component, ipv6, 3, 16).unwrap();
+            let mut peer = Peer::new(ipv6).unwrap();
+            peer.handshake(&server.addrs).unwrap();
+            for size in [8, 1400] {
+                peer.throughput(&server.addrs, size, 300, 8).unwrap();
+            }
+            peer.stop(server.addrs[0]).unwrap();
+            let tally = server.finish(&rt).unwrap();
+            // hellos + 600 + stop; the handshake may have sent extra hellos.
+            assert!(tally.echoed >= 3 + 600 + 1, "{flavor:?} ipv6={ipv6}: {tally:?}");
+        }
+    }
+}

@@ -1,22 +1,57 @@
-//! Shared helpers for the legacy guests: rc bindings and a tiny check reporter.
+//! Shared code for the guests.
+//!
+//! `rc` binds the 0.2.0-rc-2023-11-10 WIT: legacy programs, which run plugged with the adapter.
+//! `p2` binds the same UDP surface at 0.2.12, which wasmtime serves natively: the baseline.
+//! The two APIs have the same shape, so `net.rs` (helpers) and the programs in `programs/`
+//! are compiled once against each, and a difference in behaviour is the adapter's.
 
-wit_bindgen::generate!({
-    path: "wit",
-    world: "legacy",
-    generate_all,
-    additional_derives: [PartialEq, Eq, Clone],
-});
+pub mod rc {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "legacy",
+        generate_all,
+        additional_derives: [PartialEq, Eq, Clone],
+    });
 
-pub use wasi::clocks0_2_0_rc_2023_11_10::monotonic_clock;
-pub use wasi::io0_2_0_rc_2023_11_10::poll::{self, Pollable};
-pub use wasi::sockets0_2_0_rc_2023_11_10::instance_network::instance_network;
-pub use wasi::sockets0_2_0_rc_2023_11_10::network::{
-    ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress, Network,
-};
-pub use wasi::sockets0_2_0_rc_2023_11_10::udp::{
-    IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream, UdpSocket,
-};
-pub use wasi::sockets0_2_0_rc_2023_11_10::udp_create_socket::create_udp_socket;
+    pub use self::wasi::clocks0_2_0_rc_2023_11_10::monotonic_clock;
+    pub use self::wasi::io0_2_0_rc_2023_11_10::poll::{self, Pollable};
+    pub use self::wasi::sockets0_2_0_rc_2023_11_10::instance_network::instance_network;
+    pub use self::wasi::sockets0_2_0_rc_2023_11_10::network::{
+        ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
+        Network,
+    };
+    pub use self::wasi::sockets0_2_0_rc_2023_11_10::udp::{
+        IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream,
+        UdpSocket,
+    };
+    pub use self::wasi::sockets0_2_0_rc_2023_11_10::udp_create_socket::create_udp_socket;
+
+    include!("net.rs");
+}
+
+pub mod p2 {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "native-p2",
+        generate_all,
+        additional_derives: [PartialEq, Eq, Clone],
+    });
+
+    pub use self::wasi::clocks0_2_12::monotonic_clock;
+    pub use self::wasi::io0_2_12::poll::{self, Pollable};
+    pub use self::wasi::sockets0_2_12::instance_network::instance_network;
+    pub use self::wasi::sockets0_2_12::network::{
+        ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
+        Network,
+    };
+    pub use self::wasi::sockets0_2_12::udp::{
+        IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream,
+        UdpSocket,
+    };
+    pub use self::wasi::sockets0_2_12::udp_create_socket::create_udp_socket;
+
+    include!("net.rs");
+}
 
 use std::cell::Cell;
 use std::fmt::Debug;
@@ -49,73 +84,4 @@ pub fn finish() {
     if failed > 0 {
         std::process::exit(1);
     }
-}
-
-pub fn family(name: &str) -> IpAddressFamily {
-    match name {
-        "ipv4" => IpAddressFamily::Ipv4,
-        "ipv6" => IpAddressFamily::Ipv6,
-        other => panic!("unknown family {other}"),
-    }
-}
-
-/// Loopback with a port, in the given family.
-pub fn loopback(family: IpAddressFamily, port: u16) -> IpSocketAddress {
-    match family {
-        IpAddressFamily::Ipv4 => {
-            IpSocketAddress::Ipv4(Ipv4SocketAddress { port, address: (127, 0, 0, 1) })
-        }
-        IpAddressFamily::Ipv6 => IpSocketAddress::Ipv6(Ipv6SocketAddress {
-            port,
-            flow_info: 0,
-            address: (0, 0, 0, 0, 0, 0, 0, 1),
-            scope_id: 0,
-        }),
-    }
-}
-
-pub fn port_of(addr: &IpSocketAddress) -> u16 {
-    match addr {
-        IpSocketAddress::Ipv4(a) => a.port,
-        IpSocketAddress::Ipv6(a) => a.port,
-    }
-}
-
-/// A socket bound to loopback on an ephemeral port.
-pub fn bound_socket(family: IpAddressFamily) -> UdpSocket {
-    let socket = create_udp_socket(family).expect("create");
-    socket.start_bind(&instance_network(), loopback(family, 0)).expect("start-bind");
-    socket.finish_bind().expect("finish-bind");
-    socket
-}
-
-/// Sends all datagrams, honouring `check-send` permits and waiting when there are none.
-pub fn send_all(out: &OutgoingDatagramStream, mut datagrams: Vec<OutgoingDatagram>) -> u64 {
-    let mut sent = 0;
-    while !datagrams.is_empty() {
-        let permit = out.check_send().expect("check-send");
-        if permit == 0 {
-            out.subscribe().block();
-            continue;
-        }
-        let n = (permit as usize).min(datagrams.len());
-        let rest = datagrams.split_off(n);
-        let done = out.send(&datagrams).expect("send");
-        sent += done;
-        let mut unsent = datagrams.split_off(done as usize);
-        unsent.extend(rest);
-        datagrams = unsent;
-    }
-    sent
-}
-
-/// Receives exactly `n` datagrams, blocking on the stream's pollable between tries.
-pub fn receive_n(incoming: &IncomingDatagramStream, n: usize) -> Vec<IncomingDatagram> {
-    let mut got = Vec::new();
-    let pollable = incoming.subscribe();
-    while got.len() < n {
-        pollable.block();
-        got.extend(incoming.receive((n - got.len()) as u64).expect("receive"));
-    }
-    got
 }

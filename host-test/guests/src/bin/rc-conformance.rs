@@ -1,7 +1,7 @@
 //! rc UDP conformance scenarios. `rc-conformance SCENARIO FAMILY [ARGS]`; each prints one
 //! line per check and a closing `N passed, N failed`. Expected codes are wasmtime 15's.
 
-use rc_guests::*;
+use rc_guests::{rc::*, *};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -1,7 +1,7 @@
 //! The bundled example: a legacy (0.2.0-rc-2023-11-10) UDP program. A server socket and a
 //! client socket exchange datagrams over loopback, IPv4 then IPv6, and print what they saw.
 
-use rc_guests::*;
+use rc_guests::rc::*;
 
 fn main() {
     for family in [IpAddressFamily::Ipv4, IpAddressFamily::Ipv6] {

@@ -1,0 +1,101 @@
+//! The three echo-server guests (same program, same work) and how to start one.
+
+use crate::artifacts;
+use crate::runner::{self, RunOutput, Stdout};
+use anyhow::{Context, Result, bail};
+use std::net::{SocketAddr, UdpSocket};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// Which build of the echo server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// (a) the legacy rc program plugged with the adapter.
+    Adapter,
+    /// (b) the same program against `wasi:sockets@0.2.12`, on wasmtime's native p2.
+    NativeP2,
+    /// (c) the same server written natively against `wasi:sockets/types@0.3.0` (async).
+    NativeP3,
+}
+
+impl Flavor {
+    pub const ALL: [Flavor; 3] = [Flavor::Adapter, Flavor::NativeP2, Flavor::NativeP3];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Flavor::Adapter => "a: rc + adapter",
+            Flavor::NativeP2 => "b: native p2",
+            Flavor::NativeP3 => "c: native p3",
+        }
+    }
+
+    /// Builds (once) and loads the component.
+    pub fn component(self, engine: &Engine) -> Result<Component> {
+        let path = match self {
+            Flavor::Adapter => artifacts::plugged("echo-server")?,
+            Flavor::NativeP2 => artifacts::guest("echo-server-p2")?,
+            Flavor::NativeP3 => artifacts::guest("echo_server_p3")?,
+        };
+        Component::from_file(engine, &path).map_err(|e| anyhow::anyhow!("{e:?}"))
+    }
+}
+
+/// Picks `count` free UDP ports on `ip` (bind, note, release).
+pub fn free_ports(ip: &str, count: usize) -> Result<Vec<u16>> {
+    let held: Vec<UdpSocket> =
+        (0..count).map(|_| UdpSocket::bind((ip, 0))).collect::<std::io::Result<_>>()?;
+    held.iter().map(|s| Ok(s.local_addr()?.port())).collect()
+}
+
+/// An echo-server guest running on the runtime, listening on `addrs`.
+pub struct Server {
+    pub addrs: Vec<SocketAddr>,
+    task: tokio::task::JoinHandle<Result<RunOutput>>,
+}
+
+/// What the guest reported when it stopped.
+#[derive(Debug, Clone, Copy)]
+pub struct Tally {
+    pub echoed: u64,
+    /// Times the guest found no send permit or made a short send.
+    pub send_waits: u64,
+}
+
+impl Server {
+    /// Starts `component` as an echo server on `sockets` loopback ports. `ipv6` picks ::1.
+    pub fn start(
+        rt: &tokio::runtime::Runtime,
+        engine: &Engine,
+        component: &Component,
+        ipv6: bool,
+        sockets: usize,
+        batch: u64,
+    ) -> Result<Server> {
+        let ip = if ipv6 { "::1" } else { "127.0.0.1" };
+        let ports = free_ports(ip, sockets)?;
+        let addrs = ports.iter().map(|&p| SocketAddr::new(ip.parse().unwrap(), p)).collect();
+        let mut args = vec![if ipv6 { "ipv6" } else { "ipv4" }.to_string(), batch.to_string()];
+        args.extend(ports.iter().map(u16::to_string));
+        let (engine, component) = (engine.clone(), component.clone());
+        let task = rt.spawn(async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            runner::run_component(&engine, &component, &args, Stdout::Capture)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))
+        });
+        Ok(Server { addrs, task })
+    }
+
+    /// Waits for the guest to exit (after a `stop` datagram) and reads its tally.
+    pub fn finish(self, rt: &tokio::runtime::Runtime) -> Result<Tally> {
+        let out = rt.block_on(self.task).context("guest task")??;
+        match &out.outcome {
+            Ok(true) => {}
+            Ok(false) => bail!("guest exited non-zero:\n{}", out.stdout),
+            Err(e) => bail!("guest trapped: {e:?}\n{}", out.stdout),
+        }
+        let line = out.stdout.lines().find(|l| l.starts_with("echoed ")).context("no tally")?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        Ok(Tally { echoed: words[1].parse()?, send_waits: words[3].parse()? })
+    }
+}

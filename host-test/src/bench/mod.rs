@@ -1,0 +1,7 @@
+//! Benchmark support: guests run as echo servers inside this process, and a host-side peer
+//! drives them over real loopback sockets. `src/bin/bench.rs` puts the workloads together.
+
+pub mod guest;
+pub mod peer;
+pub mod process;
+pub mod stats;

@@ -1,0 +1,132 @@
+//! The adapter (a) against the same UDP work on wasmtime's native p2 (b) and native p3 (c),
+//! in one process and one run, with the ratios a/b and a/c.
+
+use crate::{Bench, wait};
+use anyhow::Result;
+use host_test::artifacts;
+use host_test::bench::guest::Flavor;
+use host_test::bench::stats::Percentiles;
+use host_test::runner;
+use std::time::{Duration, Instant};
+use wasmtime::component::Component;
+
+/// One line of the results table: a figure for each flavor, in `Flavor::ALL` order.
+struct Row {
+    name: String,
+    unit: &'static str,
+    values: Vec<f64>,
+}
+
+pub fn run(bench: &Bench) -> Result<()> {
+    println!("\n== compare: (a) rc + adapter, (b) native p2, (c) native p3, same run");
+    let mut rows = Vec::new();
+    for size in [64, 1400] {
+        rows.push(per_flavor(format!("echo throughput {size} B, 1 socket"), "dgram/s", |f| {
+            throughput(bench, f, 1, size)
+        })?);
+    }
+    let rtts: Vec<Percentiles> = Flavor::ALL.iter().map(|&f| round_trips(bench, f)).collect::<Result<_>>()?;
+    for (name, pick) in [("p50", 0), ("p99", 1)] {
+        let values = rtts.iter().map(|p| [p.p50, p.p99][pick].as_secs_f64() * 1e6).collect();
+        rows.push(Row { name: format!("round trip {name}, 64 B"), unit: "us", values });
+    }
+    rows.push(per_flavor("echo throughput 64 B, 100 sockets, one poll".into(), "dgram/s", |f| {
+        throughput(bench, f, 100, 64)
+    })?);
+    let mut idle_cpu = Vec::new();
+    let mut idle_rss = Vec::new();
+    for f in Flavor::ALL {
+        let usage = wait::idle(bench, f)?;
+        idle_cpu.push(usage.cores * 100.0);
+        idle_rss.push(usage.rss_growth_per_s() / 1024.0);
+    }
+    rows.push(Row { name: "idle CPU while blocked".into(), unit: "% core", values: idle_cpu });
+    rows.push(Row { name: "idle host memory growth".into(), unit: "KiB/s", values: idle_rss });
+    rows.push(per_flavor("instantiate".into(), "us", |f| {
+        instantiate_time(bench, bench.component(f), false).map(|d| d.as_secs_f64() * 1e6)
+    })?);
+    print_table(&rows);
+    print_static(bench)
+}
+
+fn per_flavor(name: String, unit: &'static str, mut measure: impl FnMut(Flavor) -> Result<f64>) -> Result<Row> {
+    let values = Flavor::ALL.iter().map(|&f| measure(f)).collect::<Result<_>>()?;
+    Ok(Row { name, unit, values })
+}
+
+/// Datagrams per second echoed with 32 in flight, after a warm-up.
+fn throughput(bench: &Bench, flavor: Flavor, sockets: usize, size: usize) -> Result<f64> {
+    let ((rate, _), tally) = bench.with_server(flavor, sockets, |peer, server| {
+        peer.throughput(&server.addrs, size, bench.n(2_000), 32)?;
+        Ok((peer.throughput(&server.addrs, size, bench.n(40_000), 32)?, ()))
+    })?;
+    if tally.send_waits > 0 {
+        println!("  ({}: {} send waits during throughput {size} B)", flavor.label(), tally.send_waits);
+    }
+    Ok(rate)
+}
+
+/// One 64 B datagram at a time.
+fn round_trips(bench: &Bench, flavor: Flavor) -> Result<Percentiles> {
+    let (samples, _) = bench.with_server(flavor, 1, |peer, server| {
+        for _ in 0..bench.n(500) {
+            peer.round_trip(server.addrs[0], 64)?;
+        }
+        (0..bench.n(5_000)).map(|_| peer.round_trip(server.addrs[0], 64)).collect::<Result<Vec<Duration>>>()
+    })?;
+    Ok(Percentiles::of(&samples))
+}
+
+/// Mean time to instantiate, over 200 fresh stores, from a pre-instantiated linker.
+/// `stub_unknown` defines every import WASI lacks as a trap (to load an unplugged guest).
+fn instantiate_time(bench: &Bench, component: &Component, stub_unknown: bool) -> Result<Duration> {
+    let wasm = |e: wasmtime::Error| anyhow::anyhow!("{e:?}");
+    let mut linker = runner::linker(&bench.engine).map_err(wasm)?;
+    if stub_unknown {
+        linker.define_unknown_imports_as_traps(component).map_err(wasm)?;
+    }
+    let pre = linker.instantiate_pre(component).map_err(wasm)?;
+    let rounds = bench.n(200) as u32;
+    bench.rt.block_on(async {
+        for _ in 0..10 {
+            pre.instantiate_async(&mut runner::store(&bench.engine)).await.map_err(wasm)?;
+        }
+        let start = Instant::now();
+        for _ in 0..rounds {
+            pre.instantiate_async(&mut runner::store(&bench.engine)).await.map_err(wasm)?;
+        }
+        Ok(start.elapsed() / rounds)
+    })
+}
+
+fn print_table(rows: &[Row]) {
+    println!("\n| workload | unit | a: rc + adapter | b: native p2 | c: native p3 | a/b | a/c |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let v = &row.values;
+        let ratio = |x: f64, y: f64| if y == 0.0 { "-".to_string() } else { format!("{:.2}", x / y) };
+        println!(
+            "| {} | {} | {:.1} | {:.1} | {:.1} | {} | {} |",
+            row.name, row.unit, v[0], v[1], v[2], ratio(v[0], v[1]), ratio(v[0], v[2])
+        );
+    }
+    if let Some(rtt) = rows.iter().find(|r| r.name.starts_with("round trip p50")) {
+        println!("round trip p50 overhead a - b: {:.1} us", rtt.values[0] - rtt.values[1]);
+    }
+}
+
+fn print_static(bench: &Bench) -> Result<()> {
+    let adapter = std::fs::metadata(artifacts::adapter()?)?.len();
+    println!("\nadapter component: {adapter} bytes");
+    let raw = Component::from_file(&bench.engine, artifacts::guest("echo-server")?)
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let unplugged = instantiate_time(bench, &raw, true)?;
+    let plugged = instantiate_time(bench, bench.component(Flavor::Adapter), false)?;
+    println!(
+        "instantiate echo-server: plugged {:.1} us, unplugged (rc imports stubbed as traps) {:.1} us, ratio {:.2}",
+        plugged.as_secs_f64() * 1e6,
+        unplugged.as_secs_f64() * 1e6,
+        plugged.as_secs_f64() / unplugged.as_secs_f64()
+    );
+    Ok(())
+}

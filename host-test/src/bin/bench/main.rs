@@ -1,0 +1,81 @@
+//! Benchmarks of the rc adapter, run inside one wasmtime 50.0.1 embedding.
+//!
+//! `cargo run --release -p host-test --bin bench -- [wait|compare|all] [--quick]`
+//!
+//! - `wait`: the wait loop (issue 2): wake latency, idle cost and a 10 s soak, for the adapter
+//!   and, as the baseline in the same run, the same program on wasmtime's native p2.
+//! - `compare`: the adapter (a) against native p2 (b) and native p3 (c): throughput, round
+//!   trips, a 100-socket server, idle cost, size and instantiation time, with ratios.
+//!
+//! Every datagram is numbered and checked: a lost or corrupted one stops the benchmark.
+
+mod compare;
+mod wait;
+
+use anyhow::Result;
+use host_test::bench::guest::{Flavor, Server, Tally};
+use host_test::bench::peer::Peer;
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// Everything a workload needs: the runtime the guests run on and the loaded components.
+pub struct Bench {
+    pub rt: tokio::runtime::Runtime,
+    pub engine: Engine,
+    components: Vec<(Flavor, Component)>,
+    /// Smaller counts and shorter idles, for a quick look (figures are then rougher).
+    pub quick: bool,
+}
+
+impl Bench {
+    fn new(quick: bool) -> Result<Bench> {
+        let engine = host_test::runner::engine().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let components = Flavor::ALL
+            .iter()
+            .map(|&f| Ok((f, f.component(&engine)?)))
+            .collect::<Result<_>>()?;
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        Ok(Bench { rt, engine, components, quick })
+    }
+
+    pub fn component(&self, flavor: Flavor) -> &Component {
+        &self.components.iter().find(|(f, _)| *f == flavor).unwrap().1
+    }
+
+    /// Starts an echo server of `flavor` on `sockets` IPv4 loopback ports, handshakes with
+    /// every one, runs `work`, then stops it and checks its tally.
+    pub fn with_server<T>(
+        &self,
+        flavor: Flavor,
+        sockets: usize,
+        work: impl FnOnce(&mut Peer, &Server) -> Result<T>,
+    ) -> Result<(T, Tally)> {
+        let server =
+            Server::start(&self.rt, &self.engine, self.component(flavor), false, sockets, 64)?;
+        let mut peer = Peer::new(false)?;
+        peer.handshake(&server.addrs)?;
+        let out = work(&mut peer, &server)?;
+        peer.stop(server.addrs[0])?;
+        let tally = server.finish(&self.rt)?;
+        Ok((out, tally))
+    }
+
+    /// Scales a count down in quick mode.
+    pub fn n(&self, full: u64) -> u64 {
+        if self.quick { (full / 10).max(5) } else { full }
+    }
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let what = args.iter().find(|a| !a.starts_with("--")).map_or("all", String::as_str);
+    let bench = Bench::new(quick)?;
+    println!("wasmtime 50.0.1 (host-test embedding), IPv4 loopback, {} mode", if quick { "quick" } else { "full" });
+    match what {
+        "wait" => wait::run(&bench),
+        "compare" => compare::run(&bench),
+        "all" => wait::run(&bench).and_then(|()| compare::run(&bench)),
+        other => anyhow::bail!("unknown benchmark {other:?}: wait, compare or all"),
+    }
+}
