@@ -9,6 +9,7 @@
 use crate::abi::{self, ReceiveOutcome, ReceiveResult, SendParams, SendResult, Started};
 use crate::conv;
 use crate::p3;
+use crate::poll;
 use crate::parked::{self, Pending};
 use crate::rc::network::ErrorCode;
 use crate::state::ProbeSchedule;
@@ -61,8 +62,8 @@ impl SocketCore {
     }
 
     /// Whether rc `receive` has something, probing the host if the schedule allows.
-    pub fn readable(self: &Rc<Self>, now: u64) -> bool {
-        self.has_news() || self.probe(now)
+    pub fn readable(self: &Rc<Self>, now: u64, crowd: u32) -> bool {
+        self.has_news() || self.probe(now, crowd)
     }
 
     /// When the next probe may happen (0.3 monotonic-clock ns).
@@ -71,11 +72,13 @@ impl SocketCore {
     }
 
     /// Starts one 0.3 receive if the schedule allows. True if it brought news.
-    pub fn probe(self: &Rc<Self>, now: u64) -> bool {
+    /// `crowd`: how many sockets the current wait covers (1 outside `poll`).
+    pub fn probe(self: &Rc<Self>, now: u64, crowd: u32) -> bool {
         let mut schedule = self.probe.get();
         if !schedule.due(now) {
             return false;
         }
+        spend_host_io();
         let mut result = ReceiveResult::new();
         let outcome = match abi::start_receive(self.handle(), &mut result) {
             // SAFETY: RETURNED means the host wrote the result.
@@ -94,7 +97,7 @@ impl SocketCore {
                 self.accept(outcome);
                 schedule.on_data(now);
             }
-            None => schedule.on_empty(now),
+            None => schedule.on_empty(now, crowd),
         }
         self.probe.set(schedule);
         got
@@ -132,6 +135,7 @@ impl SocketCore {
     /// Hands one datagram to 0.3 `send`. `to` is `None` on a connected socket.
     pub fn send(self: &Rc<Self>, data: Vec<u8>, to: Option<SocketAddr>) -> SendOutcome {
         let params = SendParams::new(self.handle(), &data, to.map(conv::to_raw));
+        spend_host_io();
         let mut result = SendResult::new();
         let result = match abi::start_send(&params, &mut result) {
             Started::Returned => result,
@@ -148,5 +152,25 @@ impl SocketCore {
         } else {
             SendOutcome::Failed(conv::error_from_p3_tag(result.error.into_tag()))
         }
+    }
+}
+
+/// Host socket calls per host task turn before we yield: below tokio's budget of 128
+/// (`poll::yield_to_host` says why), with room for the host's own polls.
+const HOST_IO_PER_YIELD: u32 = 96;
+
+thread_local! {
+    static HOST_IO_SINCE_YIELD: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Counts one host socket call, yielding to the host first when the budget is nearly spent.
+/// Sleeping in the wait loop yields too, but a busy guest may never sleep.
+fn spend_host_io() {
+    let spent = HOST_IO_SINCE_YIELD.get() + 1;
+    if spent >= HOST_IO_PER_YIELD {
+        poll::yield_to_host();
+        HOST_IO_SINCE_YIELD.set(0);
+    } else {
+        HOST_IO_SINCE_YIELD.set(spent);
     }
 }

@@ -198,7 +198,7 @@ impl GuestIncomingDatagramStream for IncomingRep {
             if let Some(error) = self.core.take_error() {
                 return Err(error);
             }
-            if !self.core.probe(now) {
+            if !self.core.probe(now, 1) {
                 break;
             }
         }

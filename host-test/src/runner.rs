@@ -28,6 +28,10 @@ pub fn engine() -> Result<Engine> {
     config.wasm_component_model_async(true);
     // `[async-lower][subtask-cancel]` is one of the "more async builtins".
     config.wasm_component_model_more_async_builtins(true);
+    // For profiling benchmarks with `perf`: names for JIT-compiled wasm functions.
+    if std::env::var_os("RC_ADAPTER_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     Engine::new(&config)
 }
 
@@ -90,6 +94,18 @@ pub async fn run_component(
     args: &[&str],
     stdout: Stdout,
 ) -> Result<RunOutput> {
+    run_component_with_handles(engine, component, args, stdout, None).await
+}
+
+/// `run_component` with wasmtime's store-wide handle limit set, as
+/// `-S max-component-handles=N` does (`None`: wasmtime's default, 100,000).
+pub async fn run_component_with_handles(
+    engine: &Engine,
+    component: &Component,
+    args: &[&str],
+    stdout: Stdout,
+    max_component_handles: Option<usize>,
+) -> Result<RunOutput> {
     let linker = linker(engine)?;
     let pipe = MemoryOutputPipe::new(64 << 20);
     let mut builder = WasiCtxBuilder::new();
@@ -101,6 +117,9 @@ pub async fn run_component(
     };
     let host = Host { ctx: builder.build(), table: ResourceTable::new() };
     let mut store = Store::new(engine, host);
+    if let Some(max) = max_component_handles {
+        store.set_max_component_handles(max);
+    }
 
     let result = if is_p3_command(engine, component) {
         let command =

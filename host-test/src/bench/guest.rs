@@ -7,6 +7,9 @@ use std::net::{SocketAddr, UdpSocket};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+/// The handle limit benchmark servers run with (`-S max-component-handles`).
+pub const SERVER_MAX_COMPONENT_HANDLES: usize = 10_000_000;
+
 /// Which build of the echo server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -79,11 +82,27 @@ impl Server {
         let (engine, component) = (engine.clone(), component.clone());
         let task = rt.spawn(async move {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            runner::run_component(&engine, &component, &args, Stdout::Capture)
+            // As README advises for servers: every empty probe holds two handles until the
+            // run ends, and a benchmark server makes tens of thousands of them.
+            let handles = Some(SERVER_MAX_COMPONENT_HANDLES);
+            runner::run_component_with_handles(&engine, &component, &args, Stdout::Capture, handles)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))
         });
         Ok(Server { addrs, task })
+    }
+
+    /// After a failed workload: what the guest says, if it has exited (a trap, say).
+    pub fn post_mortem(self, rt: &tokio::runtime::Runtime) -> String {
+        if !self.task.is_finished() {
+            self.task.abort();
+            return "the guest is still running".into();
+        }
+        match rt.block_on(self.task) {
+            Ok(Ok(out)) => format!("guest ended ({:?}) with stdout:\n{}", out.outcome, out.stdout),
+            Ok(Err(e)) => format!("guest failed: {e:?}"),
+            Err(e) => format!("guest task: {e}"),
+        }
     }
 
     /// Waits for the guest to exit (after a `stop` datagram) and reads its tally.

@@ -24,11 +24,21 @@ pub fn rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
+/// Bytes the process's allocator has handed out and not had back (glibc `mallinfo2`:
+/// `uordblks` + `hblkhd`). Unlike RSS it falls when memory is freed and grows even when
+/// freed pages are reused, so it shows what a phase keeps alive.
+pub fn heap_in_use() -> u64 {
+    // SAFETY: mallinfo2 only reads allocator statistics.
+    let info = unsafe { libc::mallinfo2() };
+    (info.uordblks + info.hblkhd) as u64
+}
+
 /// CPU and memory over a stretch of wall time.
 pub struct Meter {
     wall: Instant,
     cpu: Duration,
     rss: u64,
+    heap: u64,
 }
 
 /// What a `Meter` saw.
@@ -39,6 +49,8 @@ pub struct Usage {
     pub cores: f64,
     pub rss_start: u64,
     pub rss_end: u64,
+    pub heap_start: u64,
+    pub heap_end: u64,
 }
 
 impl Usage {
@@ -46,11 +58,16 @@ impl Usage {
     pub fn rss_growth_per_s(&self) -> f64 {
         (self.rss_end as f64 - self.rss_start as f64) / self.wall.as_secs_f64()
     }
+
+    /// Heap growth per wall-clock second, in bytes.
+    pub fn heap_growth_per_s(&self) -> f64 {
+        (self.heap_end as f64 - self.heap_start as f64) / self.wall.as_secs_f64()
+    }
 }
 
 impl Meter {
     pub fn start() -> Meter {
-        Meter { wall: Instant::now(), cpu: cpu_time(), rss: rss_bytes() }
+        Meter { wall: Instant::now(), cpu: cpu_time(), rss: rss_bytes(), heap: heap_in_use() }
     }
 
     pub fn stop(&self) -> Usage {
@@ -61,6 +78,8 @@ impl Meter {
             cores: cpu.as_secs_f64() / wall.as_secs_f64(),
             rss_start: self.rss,
             rss_end: rss_bytes(),
+            heap_start: self.heap,
+            heap_end: heap_in_use(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct Bench {
     components: Vec<(Flavor, Component)>,
     /// Smaller counts and shorter idles, for a quick look (figures are then rougher).
     pub quick: bool,
+    /// Multiplies throughput run lengths (`profile` uses 10).
+    pub scale: u64,
 }
 
 impl Bench {
@@ -35,7 +37,7 @@ impl Bench {
             .map(|&f| Ok((f, f.component(&engine)?)))
             .collect::<Result<_>>()?;
         let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-        Ok(Bench { rt, engine, components, quick })
+        Ok(Bench { rt, engine, components, quick, scale: 1 })
     }
 
     pub fn component(&self, flavor: Flavor) -> &Component {
@@ -53,8 +55,13 @@ impl Bench {
         let server =
             Server::start(&self.rt, &self.engine, self.component(flavor), false, sockets, 64)?;
         let mut peer = Peer::new(false)?;
-        peer.handshake(&server.addrs)?;
-        let out = work(&mut peer, &server)?;
+        let out = match peer.handshake(&server.addrs).and_then(|()| work(&mut peer, &server)) {
+            Ok(out) => out,
+            Err(e) => {
+                let guest = server.post_mortem(&self.rt);
+                return Err(e.context(format!("{}: {guest}", flavor.label())));
+            }
+        };
         peer.stop(server.addrs[0])?;
         let tally = server.finish(&self.rt)?;
         Ok((out, tally))
@@ -70,12 +77,17 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let what = args.iter().find(|a| !a.starts_with("--")).map_or("all", String::as_str);
-    let bench = Bench::new(quick)?;
+    let mut bench = Bench::new(quick)?;
+    if what == "profile" {
+        bench.scale = 10;
+    }
     println!("wasmtime 50.0.1 (host-test embedding), IPv4 loopback, {} mode", if quick { "quick" } else { "full" });
     match what {
         "wait" => wait::run(&bench),
         "compare" => compare::run(&bench),
         "all" => wait::run(&bench).and_then(|()| compare::run(&bench)),
+        // One long adapter echo run, to profile (`perf record`, RC_ADAPTER_PERFMAP=1).
+        "profile" => compare::profile(&bench),
         other => anyhow::bail!("unknown benchmark {other:?}: wait, compare or all"),
     }
 }

@@ -96,9 +96,10 @@ pub fn idle(bench: &Bench, flavor: Flavor) -> Result<Usage> {
         Ok((usage, peer.round_trip(server.addrs[0], 64)?))
     })?;
     println!(
-        "idle {secs} s, {:<16} CPU {:.2} % of a core, RSS {} -> {} ({}/s), then woke in {}",
+        "idle {secs} s, {:<16} CPU {:.2} % of a core, heap +{}/s, RSS {} -> {} ({}/s), then woke in {}",
         flavor.label(),
         usage.cores * 100.0,
+        mib(usage.heap_growth_per_s()),
         mib(usage.rss_start as f64),
         mib(usage.rss_end as f64),
         mib(usage.rss_growth_per_s()),
@@ -116,10 +117,12 @@ fn soak(bench: &Bench, flavor: Flavor) -> Result<()> {
         Ok((echoed, meter.stop()))
     })?;
     println!(
-        "soak {count} x 64 B at 1/ms, {:<16} echoed {echoed}/{count} in {:.1} s, CPU {:.1} %, RSS {} -> {}, guest send waits {}",
+        "soak {count} x 64 B at 1/ms, {:<16} echoed {echoed}/{count} in {:.1} s, CPU {:.1} %, heap {} -> {}, RSS {} -> {}, guest send waits {}",
         flavor.label(),
         usage.wall.as_secs_f64(),
         usage.cores * 100.0,
+        mib(usage.heap_start as f64),
+        mib(usage.heap_end as f64),
         mib(usage.rss_start as f64),
         mib(usage.rss_end as f64),
         tally.send_waits,
