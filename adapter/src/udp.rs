@@ -22,7 +22,6 @@ use std::rc::Rc;
 /// The largest payload the rc host accepted (it did not subtract IP/UDP headers).
 const MAX_DATAGRAM_SIZE: usize = u16::MAX as usize;
 
-
 impl Guest for crate::Adapter {
     type UdpSocket = UdpSocketRep;
     type IncomingDatagramStream = IncomingRep;

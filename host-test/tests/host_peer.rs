@@ -2,37 +2,28 @@
 //! near-MTU ones included) comes back intact and in order, over 127.0.0.1 and ::1.
 
 use host_test::artifacts;
+use host_test::bench::guest::free_ports;
+use host_test::bench::peer::Peer;
 use host_test::runner::{self, Stdout};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 use std::time::Duration;
 
-async fn echo_roundtrip(loopback: &str, family: &'static str, batch: &'static str) {
+async fn echo_roundtrip(ip: &str, family: &'static str, batch: &'static str) {
     let component = artifacts::plugged("rc-conformance").unwrap();
     let engine = runner::engine().unwrap();
-    // A free port for the guest: bind one, note it, release it.
-    let port = UdpSocket::bind(format!("{loopback}:0")).unwrap().local_addr().unwrap().port();
-    let server: SocketAddr = format!("{loopback}:{port}").parse().unwrap();
+    let port = free_ports(ip, 1).unwrap()[0];
+    let server = SocketAddr::new(ip.parse().unwrap(), port);
     let guest = tokio::spawn(async move {
         let port = port.to_string();
         let args = ["echo", family, port.as_str(), batch];
         runner::run(&engine, &component, &args, Stdout::Capture).await.unwrap()
     });
 
-    let peer = UdpSocket::bind(format!("{loopback}:0")).unwrap();
-    let mut buf = vec![0u8; 65536];
     // Handshake: repeat until the guest has bound and echoes, then drain duplicates.
-    peer.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
-    let mut hellos = 0;
-    loop {
-        peer.send_to(b"hello", server).unwrap();
-        hellos += 1;
-        if peer.recv_from(&mut buf).is_ok() {
-            break;
-        }
-        assert!(hellos < 200, "the guest never answered");
-    }
-    while peer.recv_from(&mut buf).is_ok() {}
-
+    let mut handshake = Peer::new(family == "ipv6").unwrap();
+    handshake.handshake(&[server]).unwrap();
+    let peer = handshake.socket();
+    let mut buf = vec![0u8; 65536];
     peer.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     for i in 0..200usize {
         let payload: Vec<u8> = match i % 4 {
@@ -71,7 +62,7 @@ async fn echo_ipv4_one_at_a_time() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn echo_ipv6_batched() {
-    echo_roundtrip("[::1]", "ipv6", "64").await
+    echo_roundtrip("::1", "ipv6", "64").await
 }
 
 /// The benchmark's three echo servers (rc + adapter, native p2, native p3) each echo every

@@ -1,5 +1,5 @@
 //! Benchmark support: guests run as echo servers inside this process, and a host-side peer
-//! drives them over real loopback sockets. `src/bin/bench.rs` puts the workloads together.
+//! drives them over real loopback sockets. `src/bin/bench/` puts the workloads together.
 
 pub mod guest;
 pub mod peer;

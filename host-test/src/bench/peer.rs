@@ -39,6 +39,11 @@ impl Peer {
         Ok(Peer { socket, buf: vec![0; 65536], next_seq: 0 })
     }
 
+    /// The socket itself, for exchanges of raw (unnumbered) datagrams.
+    pub fn socket(&self) -> &UdpSocket {
+        &self.socket
+    }
+
     /// Repeats `hello` to each server address until it echoes (the guest has bound), then
     /// drains the extra echoes.
     pub fn handshake(&mut self, addrs: &[SocketAddr]) -> Result<()> {
