@@ -24,7 +24,11 @@ pub struct RawSocketAddress {
 
 impl RawSocketAddress {
     pub fn ipv4(port: u16, octets: [u8; 4]) -> Self {
-        let mut raw = RawSocketAddress { tag: 0, port, ..Default::default() };
+        let mut raw = RawSocketAddress {
+            tag: 0,
+            port,
+            ..Default::default()
+        };
         raw.v4_or_pad = [octets[0], octets[1]];
         // Octets 2 and 3 overlap the first bytes of `v6_flow_info`.
         raw.v6_flow_info = u32::from_le_bytes([octets[2], octets[3], 0, 0]);
@@ -112,7 +116,11 @@ pub enum ReceiveOutcome {
 
 impl ReceiveResult {
     pub fn new() -> Box<Self> {
-        Box::new(ReceiveResult { tag: 0, _pad: [0; 3], payload: [0; 10] })
+        Box::new(ReceiveResult {
+            tag: 0,
+            _pad: [0; 3],
+            payload: [0; 10],
+        })
     }
 
     /// Reads the result the host wrote.
@@ -170,7 +178,9 @@ impl RawErrorCode {
     pub fn into_tag(self) -> u8 {
         if self.tag == ERROR_CODE_OTHER && self.has_message == 1 {
             // SAFETY: the host allocated the string with `cabi_realloc` (align 1).
-            drop(unsafe { Vec::from_raw_parts(self.message_ptr, self.message_len, self.message_len) });
+            drop(unsafe {
+                Vec::from_raw_parts(self.message_ptr, self.message_len, self.message_len)
+            });
         }
         self.tag
     }

@@ -2,11 +2,11 @@
 //! address checks wasmtime 15 made before any syscall.
 
 use crate::abi::RawSocketAddress;
+use crate::p3;
 use crate::rc::network::{
     ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
 };
 use crate::state::StateError;
-use crate::p3;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 // ---- socket addresses: std's `SocketAddr` is the pivot ----
@@ -29,7 +29,10 @@ pub fn to_rc(addr: SocketAddr) -> IpSocketAddress {
     match addr {
         SocketAddr::V4(a) => {
             let [o0, o1, o2, o3] = a.ip().octets();
-            IpSocketAddress::Ipv4(Ipv4SocketAddress { port: a.port(), address: (o0, o1, o2, o3) })
+            IpSocketAddress::Ipv4(Ipv4SocketAddress {
+                port: a.port(),
+                address: (o0, o1, o2, o3),
+            })
         }
         SocketAddr::V6(a) => {
             let [s0, s1, s2, s3, s4, s5, s6, s7] = a.ip().segments();
@@ -92,7 +95,12 @@ pub fn from_raw(raw: &RawSocketAddress) -> SocketAddr {
         SocketAddr::V4(SocketAddrV4::new(raw.ipv4_octets().into(), raw.port))
     } else {
         let ip = Ipv6Addr::from(raw.v6_segments);
-        SocketAddr::V6(SocketAddrV6::new(ip, raw.port, raw.v6_flow_info, raw.v6_scope_id))
+        SocketAddr::V6(SocketAddrV6::new(
+            ip,
+            raw.port,
+            raw.v6_flow_info,
+            raw.v6_scope_id,
+        ))
     }
 }
 
@@ -105,14 +113,19 @@ pub fn family_to_p3(family: IpAddressFamily) -> p3::IpAddressFamily {
 
 // ---- rc address checks (wasmtime 15 `network::util`), made before any 0.3 call ----
 
-/// The address must match the socket's family. Our IPv6 sockets are always v6-only, so an
-/// IPv4-mapped address is refused as the rc host refused it on a v6-only socket; the
-/// deprecated IPv4-compatible form is refused always.
-pub fn check_family(addr: &SocketAddr, family: IpAddressFamily) -> Result<(), ErrorCode> {
+/// The address must match the socket's family. An IPv4-mapped address is refused on a
+/// v6-only socket, as the rc host refused it; `dual_stack` (an IPv6 socket with `ipv6-only`
+/// off) allows it. The deprecated IPv4-compatible form is refused always.
+pub fn check_family(
+    addr: &SocketAddr,
+    family: IpAddressFamily,
+    dual_stack: bool,
+) -> Result<(), ErrorCode> {
     match (family, addr.ip()) {
         (IpAddressFamily::Ipv4, IpAddr::V4(_)) => Ok(()),
         (IpAddressFamily::Ipv6, IpAddr::V6(ip))
-            if !is_deprecated_ipv4_compatible(&ip) && ip.to_ipv4_mapped().is_none() =>
+            if !is_deprecated_ipv4_compatible(&ip)
+                && (dual_stack || ip.to_ipv4_mapped().is_none()) =>
         {
             Ok(())
         }
@@ -189,7 +202,7 @@ impl From<StateError> for ErrorCode {
             StateError::InvalidState => ErrorCode::InvalidState,
             StateError::ConcurrencyConflict => ErrorCode::ConcurrencyConflict,
             StateError::NotInProgress => ErrorCode::NotInProgress,
-            StateError::NotSupported => ErrorCode::NotSupported,
+            StateError::InvalidArgument => ErrorCode::InvalidArgument,
         }
     }
 }
@@ -218,12 +231,15 @@ mod tests {
         let mapped: SocketAddr = "[::ffff:127.0.0.1]:1".parse().unwrap();
         let compat: SocketAddr = "[::7f00:1]:1".parse().unwrap();
         let v6: SocketAddr = "[::1]:1".parse().unwrap();
-        assert!(check_family(&v4, IpAddressFamily::Ipv4).is_ok());
-        assert!(check_family(&v6, IpAddressFamily::Ipv4).is_err());
-        assert!(check_family(&v4, IpAddressFamily::Ipv6).is_err());
-        assert!(check_family(&mapped, IpAddressFamily::Ipv6).is_err());
-        assert!(check_family(&compat, IpAddressFamily::Ipv6).is_err());
-        assert!(check_family(&v6, IpAddressFamily::Ipv6).is_ok());
+        for dual in [false, true] {
+            assert!(check_family(&v4, IpAddressFamily::Ipv4, dual).is_ok());
+            assert!(check_family(&v6, IpAddressFamily::Ipv4, dual).is_err());
+            assert!(check_family(&v4, IpAddressFamily::Ipv6, dual).is_err());
+            assert!(check_family(&compat, IpAddressFamily::Ipv6, dual).is_err());
+            assert!(check_family(&v6, IpAddressFamily::Ipv6, dual).is_ok());
+        }
+        assert!(check_family(&mapped, IpAddressFamily::Ipv6, false).is_err());
+        assert!(check_family(&mapped, IpAddressFamily::Ipv6, true).is_ok());
         assert!(check_remote(&"0.0.0.0:1".parse().unwrap()).is_err());
         assert!(check_remote(&"[::]:1".parse().unwrap()).is_err());
         assert!(check_remote(&"[::ffff:0.0.0.0]:1".parse().unwrap()).is_err());

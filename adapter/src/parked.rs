@@ -8,15 +8,24 @@
 //! alive until then. This module keeps them, and `reap` collects whatever has resolved.
 
 use crate::abi::{self, CancelOutcome, ReceiveResult, SendResult};
-use crate::socket03::SocketCore;
+use crate::socket03::{Endpoint, SocketCore};
 use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A cancelled call the host has not resolved yet.
 pub enum Pending {
-    Receive(Rc<SocketCore>, Box<ReceiveResult>),
+    /// `core` takes a late datagram; `endpoint` keeps the borrowed 0.3 socket alive.
+    Receive {
+        core: Rc<SocketCore>,
+        endpoint: Rc<Endpoint>,
+        result: Box<ReceiveResult>,
+    },
     /// The payload is kept too, in case the host reads it late.
-    Send { result: Box<SendResult>, _socket: Rc<SocketCore>, _payload: Vec<u8> },
+    Send {
+        result: Box<SendResult>,
+        _endpoint: Rc<Endpoint>,
+        _payload: Vec<u8>,
+    },
 }
 
 #[derive(Default)]
@@ -68,7 +77,9 @@ pub fn reap() {
             let i = p.calls.iter().position(|(s, _)| *s == subtask)?;
             Some((subtask, returned, p.calls.swap_remove(i).1))
         });
-        let Some((subtask, returned, call)) = resolved else { return };
+        let Some((subtask, returned, call)) = resolved else {
+            return;
+        };
         abi::drop_subtask(subtask);
         if returned {
             deliver_late(call);
@@ -79,9 +90,14 @@ pub fn reap() {
 /// A call that returned after we cancelled it. wasmtime 50 does not do this (the abort flag
 /// is checked first), but a receive that did would carry a datagram that must not be lost.
 fn deliver_late(call: Pending) {
-    if let Pending::Receive(core, result) = call {
+    if let Pending::Receive {
+        core,
+        endpoint,
+        result,
+    } = call
+    {
         // SAFETY: the host returned the call, so the result is written, and we read it once.
-        core.accept(unsafe { result.take() });
+        core.accept(unsafe { result.take() }, endpoint.side);
     }
     // A late-returning send went out after we reported it unsent; nothing can undo that.
 }

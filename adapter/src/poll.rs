@@ -77,7 +77,10 @@ impl Guest for crate::Adapter {
 /// Waits until at least one pollable is ready and returns the indices of all that are.
 fn wait(list: &[&Readiness]) -> Vec<u32> {
     parked::reap();
-    let crowd = list.iter().filter(|p| matches!(p, Readiness::Incoming(_))).count() as u32;
+    let crowd = list
+        .iter()
+        .filter(|p| matches!(p, Readiness::Incoming(_)))
+        .count() as u32;
     loop {
         let now = clocks::now();
         let ready: Vec<u32> = (0..list.len() as u32)

@@ -1,17 +1,21 @@
-//! One 0.3 UDP socket, shared by an rc `udp-socket`, its datagram streams, their pollables
-//! and any parked calls that still borrow it.
+//! The 0.3 sockets behind one rc `udp-socket`, shared by it, its datagram streams, their
+//! pollables and any parked calls that still borrow them.
 //!
 //! rc `receive` never blocks and rc pollables must say whether data is waiting, but 0.3 only
 //! has an async `receive`. So a *probe* starts one 0.3 receive: data already waiting comes
 //! back at once and is queued here; otherwise the call is cancelled and parked, and the
 //! `ProbeSchedule` spaces further probes out, because each empty probe costs host memory.
+//!
+//! An IPv6 rc socket may stand on two 0.3 sockets (`dual_stack`); each has its own probe
+//! schedule, and datagrams from both share one queue.
 
 use crate::abi::{self, ReceiveOutcome, ReceiveResult, SendParams, SendResult, Started};
 use crate::conv;
+use crate::dual_stack::{self, Layout, Side};
 use crate::p3;
-use crate::poll;
 use crate::parked::{self, Pending};
-use crate::rc::network::ErrorCode;
+use crate::poll;
+use crate::rc::network::{ErrorCode, IpAddressFamily};
 use crate::state::ProbeSchedule;
 use core::net::SocketAddr;
 use std::cell::{Cell, RefCell};
@@ -20,17 +24,34 @@ use std::rc::Rc;
 
 pub struct Datagram {
     pub data: Vec<u8>,
+    /// As the guest sees it (IPv4 peers of a dual-stack socket are IPv4-mapped).
     pub from: SocketAddr,
 }
 
-pub struct SocketCore {
+/// One 0.3 socket.
+pub struct Endpoint {
     pub socket: p3::UdpSocket,
-    queue: RefCell<VecDeque<Datagram>>,
-    /// An error a probe received, reported by the next rc `receive`.
-    error: Cell<Option<ErrorCode>>,
+    pub side: Side,
     probe: Cell<ProbeSchedule>,
-    /// rc datagram streams alive on this socket (`%stream` traps while any are).
-    pub live_streams: Cell<u32>,
+}
+
+impl Endpoint {
+    fn new(socket: p3::UdpSocket, side: Side) -> Rc<Self> {
+        Rc::new(Endpoint {
+            socket,
+            side,
+            probe: Cell::default(),
+        })
+    }
+}
+
+/// Socket options the guest set, replayed on 0.3 sockets created later: a companion, or a
+/// fresh own socket after a failed dual bind.
+#[derive(Debug, Clone, Copy, Default)]
+struct Options {
+    hop_limit: Option<u8>,
+    receive_buffer: Option<u64>,
+    send_buffer: Option<u64>,
 }
 
 /// The outcome of one datagram handed to 0.3 `send`.
@@ -41,20 +62,231 @@ pub enum SendOutcome {
     Failed(ErrorCode),
 }
 
+/// How often a dual bind to port 0 tries again when the port its IPv6 socket got is taken
+/// on IPv4 (a real dual-stack socket gets a port free on both).
+const DUAL_BIND_ATTEMPTS: u32 = 16;
+
+pub struct SocketCore {
+    family: IpAddressFamily,
+    own: RefCell<Rc<Endpoint>>,
+    companion: RefCell<Option<Rc<Endpoint>>>,
+    layout: Cell<Layout>,
+    /// The 0.3 socket `%stream` connected, if any; the other one is not read meanwhile.
+    connected: Cell<Option<Side>>,
+    options: Cell<Options>,
+    queue: RefCell<VecDeque<Datagram>>,
+    /// An error a probe received, reported by the next rc `receive`.
+    error: Cell<Option<ErrorCode>>,
+    /// rc datagram streams alive on this socket (`%stream` traps while any are).
+    pub live_streams: Cell<u32>,
+}
+
 impl SocketCore {
-    pub fn new(socket: p3::UdpSocket) -> Rc<Self> {
+    pub fn new(socket: p3::UdpSocket, family: IpAddressFamily) -> Rc<Self> {
         Rc::new(SocketCore {
-            socket,
+            family,
+            own: RefCell::new(Endpoint::new(socket, Side::Own)),
+            companion: RefCell::default(),
+            layout: Cell::default(),
+            connected: Cell::new(None),
+            options: Cell::default(),
             queue: RefCell::default(),
             error: Cell::new(None),
-            probe: Cell::default(),
             live_streams: Cell::new(0),
         })
     }
 
-    fn handle(&self) -> u32 {
-        self.socket.handle()
+    fn endpoint(&self, side: Side) -> Rc<Endpoint> {
+        match side {
+            Side::Own => self.own.borrow().clone(),
+            Side::Companion => self.companion.borrow().clone().expect("companion socket"),
+        }
     }
+
+    /// The 0.3 socket whose options and addresses stand for the rc socket's.
+    fn primary(&self) -> Rc<Endpoint> {
+        self.endpoint(self.connected.get().unwrap_or(self.layout.get().primary()))
+    }
+
+    /// The 0.3 sockets rc `receive` reads.
+    fn receiving(&self) -> &'static [Side] {
+        match self.connected.get() {
+            Some(Side::Own) => &[Side::Own],
+            Some(Side::Companion) => &[Side::Companion],
+            None => self.layout.get().receiving(),
+        }
+    }
+
+    // ---- bind, connect, addresses ----
+
+    /// Binds as the rc socket's `start-bind` asked. `dual_stack`: IPv6 with `ipv6-only` off.
+    /// A failed bind leaves the rc socket unbound and bindable, as on the rc host.
+    pub fn bind(&self, local: SocketAddr, dual_stack: bool) -> Result<(), ErrorCode> {
+        let layout = Layout::for_bind(local, dual_stack);
+        match layout {
+            Layout::Own => bind(&self.own.borrow().socket, local)?,
+            Layout::Mapped => {
+                let companion = self.new_endpoint(IpAddressFamily::Ipv4, Side::Companion)?;
+                bind(&companion.socket, dual_stack::companion_bind(local, 0))?;
+                *self.companion.borrow_mut() = Some(companion);
+            }
+            Layout::Dual => self.bind_dual(local)?,
+        }
+        self.layout.set(layout);
+        Ok(())
+    }
+
+    /// `::`: the own socket, then a companion on the port it got. If that port is taken on
+    /// IPv4, the bound own socket is replaced by a fresh one (0.3 cannot unbind).
+    fn bind_dual(&self, local: SocketAddr) -> Result<(), ErrorCode> {
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let own = self.own.borrow().clone();
+            bind(&own.socket, local)?;
+            let port = conv::from_p3(
+                own.socket
+                    .get_local_address()
+                    .map_err(conv::error_from_p3)?,
+            )
+            .port();
+            let companion = self.new_endpoint(IpAddressFamily::Ipv4, Side::Companion)?;
+            match bind(&companion.socket, dual_stack::companion_bind(local, port)) {
+                Ok(()) => {
+                    *self.companion.borrow_mut() = Some(companion);
+                    return Ok(());
+                }
+                Err(e) => {
+                    *self.own.borrow_mut() = self.new_endpoint(self.family, Side::Own)?;
+                    let retry = e == ErrorCode::AddressInUse && local.port() == 0;
+                    if !retry || attempts == DUAL_BIND_ATTEMPTS {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A fresh 0.3 socket with the options the guest has set so far.
+    fn new_endpoint(&self, family: IpAddressFamily, side: Side) -> Result<Rc<Endpoint>, ErrorCode> {
+        let socket =
+            p3::UdpSocket::create(conv::family_to_p3(family)).map_err(conv::error_from_p3)?;
+        let o = self.options.get();
+        // Values the guest set were accepted once; a refusal here would be the kernel's.
+        let p3 = |r: Result<(), p3::ErrorCode>| r.map_err(conv::error_from_p3);
+        if let Some(v) = o.hop_limit {
+            p3(socket.set_unicast_hop_limit(v))?;
+        }
+        if let Some(v) = o.receive_buffer {
+            p3(socket.set_receive_buffer_size(v))?;
+        }
+        if let Some(v) = o.send_buffer {
+            p3(socket.set_send_buffer_size(v))?;
+        }
+        Ok(Endpoint::new(socket, side))
+    }
+
+    /// Associates with `remote` (as the guest wrote it).
+    pub fn connect(&self, remote: SocketAddr) -> Result<(), ErrorCode> {
+        let (side, addr) = self.layout.get().route(remote)?;
+        let endpoint = self.endpoint(side);
+        endpoint
+            .socket
+            .connect(conv::to_p3(addr))
+            .map_err(conv::error_from_p3)?;
+        self.connected.set(Some(side));
+        Ok(())
+    }
+
+    pub fn disconnect(&self) -> Result<(), ErrorCode> {
+        if let Some(side) = self.connected.get() {
+            self.endpoint(side)
+                .socket
+                .disconnect()
+                .map_err(conv::error_from_p3)?;
+            self.connected.set(None);
+        }
+        Ok(())
+    }
+
+    pub fn local_address(&self) -> Result<SocketAddr, ErrorCode> {
+        let endpoint = self.primary();
+        let addr = endpoint
+            .socket
+            .get_local_address()
+            .map_err(conv::error_from_p3)?;
+        Ok(dual_stack::shown(endpoint.side, conv::from_p3(addr)))
+    }
+
+    pub fn remote_address(&self) -> Result<SocketAddr, ErrorCode> {
+        let endpoint = self.primary();
+        let addr = endpoint
+            .socket
+            .get_remote_address()
+            .map_err(conv::error_from_p3)?;
+        Ok(dual_stack::shown(endpoint.side, conv::from_p3(addr)))
+    }
+
+    // ---- options: read from the primary socket, set on every socket ----
+
+    pub fn unicast_hop_limit(&self) -> Result<u8, ErrorCode> {
+        self.primary()
+            .socket
+            .get_unicast_hop_limit()
+            .map_err(conv::error_from_p3)
+    }
+
+    pub fn receive_buffer_size(&self) -> Result<u64, ErrorCode> {
+        self.primary()
+            .socket
+            .get_receive_buffer_size()
+            .map_err(conv::error_from_p3)
+    }
+
+    pub fn send_buffer_size(&self) -> Result<u64, ErrorCode> {
+        self.primary()
+            .socket
+            .get_send_buffer_size()
+            .map_err(conv::error_from_p3)
+    }
+
+    pub fn set_unicast_hop_limit(&self, value: u8) -> Result<(), ErrorCode> {
+        self.set_everywhere(
+            |s| s.set_unicast_hop_limit(value),
+            |o| o.hop_limit = Some(value),
+        )
+    }
+
+    pub fn set_receive_buffer_size(&self, value: u64) -> Result<(), ErrorCode> {
+        self.set_everywhere(
+            |s| s.set_receive_buffer_size(value),
+            |o| o.receive_buffer = Some(value),
+        )
+    }
+
+    pub fn set_send_buffer_size(&self, value: u64) -> Result<(), ErrorCode> {
+        self.set_everywhere(
+            |s| s.set_send_buffer_size(value),
+            |o| o.send_buffer = Some(value),
+        )
+    }
+
+    fn set_everywhere(
+        &self,
+        set: impl Fn(&p3::UdpSocket) -> Result<(), p3::ErrorCode>,
+        record: impl FnOnce(&mut Options),
+    ) -> Result<(), ErrorCode> {
+        set(&self.own.borrow().socket).map_err(conv::error_from_p3)?;
+        if let Some(companion) = &*self.companion.borrow() {
+            set(&companion.socket).map_err(conv::error_from_p3)?;
+        }
+        let mut options = self.options.get();
+        record(&mut options);
+        self.options.set(options);
+        Ok(())
+    }
+
+    // ---- receiving ----
 
     /// Something for rc `receive` to return: a queued datagram or an error.
     pub fn has_news(&self) -> bool {
@@ -68,25 +300,44 @@ impl SocketCore {
 
     /// When the next probe may happen (0.3 monotonic-clock ns).
     pub fn next_probe_at(&self) -> u64 {
-        self.probe.get().next_at()
+        let at = |side| self.endpoint(side).probe.get().next_at();
+        self.receiving()
+            .iter()
+            .map(|&side| at(side))
+            .min()
+            .unwrap_or(u64::MAX)
     }
 
-    /// Starts one 0.3 receive if the schedule allows. True if it brought news.
+    /// Probes every socket rc `receive` reads whose schedule allows. True if any brought news.
     /// `crowd`: how many sockets the current wait covers (1 outside `poll`).
     pub fn probe(self: &Rc<Self>, now: u64, crowd: u32) -> bool {
-        let mut schedule = self.probe.get();
+        let mut news = false;
+        for &side in self.receiving() {
+            news |= self.probe_endpoint(&self.endpoint(side), now, crowd);
+        }
+        news
+    }
+
+    /// Starts one 0.3 receive on `endpoint` if its schedule allows. True if it brought news.
+    fn probe_endpoint(self: &Rc<Self>, endpoint: &Rc<Endpoint>, now: u64, crowd: u32) -> bool {
+        let mut schedule = endpoint.probe.get();
         if !schedule.due(now) {
             return false;
         }
         spend_host_io();
         let mut result = ReceiveResult::new();
-        let outcome = match abi::start_receive(self.handle(), &mut result) {
+        let outcome = match abi::start_receive(endpoint.socket.handle(), &mut result) {
             // SAFETY: RETURNED means the host wrote the result.
             Started::Returned => Some(unsafe { result.take() }),
             Started::Pending(subtask) => {
-                match parked::cancel(subtask, Pending::Receive(self.clone(), result)) {
+                let call = Pending::Receive {
+                    core: self.clone(),
+                    endpoint: endpoint.clone(),
+                    result,
+                };
+                match parked::cancel(subtask, call) {
                     // SAFETY: the cancel found the call already returned.
-                    Some(Pending::Receive(_, result)) => Some(unsafe { result.take() }),
+                    Some(Pending::Receive { result, .. }) => Some(unsafe { result.take() }),
                     _ => None,
                 }
             }
@@ -94,24 +345,25 @@ impl SocketCore {
         let got = outcome.is_some();
         match outcome {
             Some(outcome) => {
-                self.accept(outcome);
+                self.accept(outcome, endpoint.side);
                 schedule.on_data(now);
             }
             None => schedule.on_empty(now, crowd),
         }
-        self.probe.set(schedule);
+        endpoint.probe.set(schedule);
         got
     }
 
-    /// Queues what a 0.3 receive returned.
-    pub fn accept(&self, outcome: ReceiveOutcome) {
+    /// Queues what a 0.3 receive on the socket at `side` returned.
+    pub fn accept(&self, outcome: ReceiveOutcome, side: Side) {
         match outcome {
             ReceiveOutcome::Datagram(data, from) => {
-                let from = conv::from_raw(&from);
+                let from = dual_stack::shown(side, conv::from_raw(&from));
                 self.queue.borrow_mut().push_back(Datagram { data, from });
             }
             ReceiveOutcome::Error(code) => {
-                self.error.set(Some(conv::error_from_p3_tag(code.into_tag())));
+                self.error
+                    .set(Some(conv::error_from_p3_tag(code.into_tag())));
             }
         }
     }
@@ -132,15 +384,35 @@ impl SocketCore {
         self.error.take()
     }
 
-    /// Hands one datagram to 0.3 `send`. `to` is `None` on a connected socket.
+    // ---- sending ----
+
+    /// Hands one datagram to 0.3 `send`. `to` (as the guest wrote it) is `None` to send to
+    /// the connected peer.
     pub fn send(self: &Rc<Self>, data: Vec<u8>, to: Option<SocketAddr>) -> SendOutcome {
-        let params = SendParams::new(self.handle(), &data, to.map(conv::to_raw));
+        let (side, to) = match to {
+            None => (
+                self.connected
+                    .get()
+                    .expect("send without address on an unconnected socket"),
+                None,
+            ),
+            Some(addr) => match self.layout.get().route(addr) {
+                Ok((side, addr)) => (side, Some(addr)),
+                Err(e) => return SendOutcome::Failed(e.into()),
+            },
+        };
+        let endpoint = self.endpoint(side);
+        let params = SendParams::new(endpoint.socket.handle(), &data, to.map(conv::to_raw));
         spend_host_io();
         let mut result = SendResult::new();
         let result = match abi::start_send(&params, &mut result) {
             Started::Returned => result,
             Started::Pending(subtask) => {
-                let call = Pending::Send { result, _socket: self.clone(), _payload: data };
+                let call = Pending::Send {
+                    result,
+                    _endpoint: endpoint,
+                    _payload: data,
+                };
                 match parked::cancel(subtask, call) {
                     Some(Pending::Send { result, .. }) => result,
                     _ => return SendOutcome::WouldBlock,
@@ -153,6 +425,10 @@ impl SocketCore {
             SendOutcome::Failed(conv::error_from_p3_tag(result.error.into_tag()))
         }
     }
+}
+
+fn bind(socket: &p3::UdpSocket, addr: SocketAddr) -> Result<(), ErrorCode> {
+    socket.bind(conv::to_p3(addr)).map_err(conv::error_from_p3)
 }
 
 /// Host socket calls per host task turn before we yield: below tokio's budget of 128

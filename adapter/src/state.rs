@@ -7,7 +7,7 @@ pub enum StateError {
     InvalidState,
     ConcurrencyConflict,
     NotInProgress,
-    NotSupported,
+    InvalidArgument,
 }
 
 /// Where an rc UDP socket is in its life, as wasmtime 15 tracked it (`UdpState`).
@@ -56,12 +56,10 @@ impl BindState {
         }
     }
 
-    /// `set-ipv6-only` on an IPv6 socket. 0.3 sockets are always v6-only, so `true` is the
-    /// only value that can be honoured; the rc spec lets a host refuse dual-stack.
-    pub fn check_set_ipv6_only(self, value: bool) -> Result<(), StateError> {
+    /// `set-ipv6-only` on an IPv6 socket: only before bind, as on the rc host.
+    pub fn check_set_ipv6_only(self) -> Result<(), StateError> {
         match self {
-            BindState::Unbound if value => Ok(()),
-            BindState::Unbound => Err(StateError::NotSupported),
+            BindState::Unbound => Ok(()),
             BindState::BindStarted => Err(StateError::ConcurrencyConflict),
             BindState::Bound | BindState::Connected => Err(StateError::InvalidState),
         }
@@ -142,7 +140,9 @@ pub const HOST_TICK: u64 = MS;
 /// so a request of 1 ns already takes a tick and one of 1 ms takes two. Asking for one tick
 /// less than we want (and never 0, which the host treats as "ready now") wakes us on time.
 pub fn sleep_request(now: u64, wake: u64) -> u64 {
-    wake.saturating_sub(now).saturating_sub(HOST_TICK - 1).max(1)
+    wake.saturating_sub(now)
+        .saturating_sub(HOST_TICK - 1)
+        .max(1)
 }
 
 /// Pause after an empty probe, by how many probes in a row came back empty.
@@ -229,7 +229,11 @@ impl ProbeSchedule {
         } else {
             self.reprobe = true;
         }
-        self.next_at = if self.reprobe { now } else { now.saturating_add(HOST_TICK) };
+        self.next_at = if self.reprobe {
+            now
+        } else {
+            now.saturating_add(HOST_TICK)
+        };
     }
 }
 
@@ -252,17 +256,32 @@ mod tests {
             BindState::BindStarted.check_start_bind(),
             Err(StateError::ConcurrencyConflict)
         );
-        assert_eq!(BindState::Bound.check_start_bind(), Err(StateError::InvalidState));
-        assert_eq!(BindState::Connected.check_start_bind(), Err(StateError::InvalidState));
+        assert_eq!(
+            BindState::Bound.check_start_bind(),
+            Err(StateError::InvalidState)
+        );
+        assert_eq!(
+            BindState::Connected.check_start_bind(),
+            Err(StateError::InvalidState)
+        );
     }
 
     #[test]
     fn stream_and_local_address_need_a_finished_bind() {
-        assert_eq!(BindState::Unbound.check_stream(), Err(StateError::InvalidState));
-        assert_eq!(BindState::BindStarted.check_stream(), Err(StateError::InvalidState));
+        assert_eq!(
+            BindState::Unbound.check_stream(),
+            Err(StateError::InvalidState)
+        );
+        assert_eq!(
+            BindState::BindStarted.check_stream(),
+            Err(StateError::InvalidState)
+        );
         assert!(BindState::Bound.check_stream().is_ok());
         assert!(BindState::Connected.check_stream().is_ok());
-        assert_eq!(BindState::Unbound.check_local_address(), Err(StateError::InvalidState));
+        assert_eq!(
+            BindState::Unbound.check_local_address(),
+            Err(StateError::InvalidState)
+        );
         assert_eq!(
             BindState::BindStarted.check_local_address(),
             Err(StateError::ConcurrencyConflict)
@@ -270,13 +289,20 @@ mod tests {
     }
 
     #[test]
-    fn ipv6_only_true_before_bind_false_never() {
-        assert_eq!(BindState::Unbound.check_set_ipv6_only(true), Ok(()));
-        assert_eq!(BindState::Unbound.check_set_ipv6_only(false), Err(StateError::NotSupported));
-        for v in [true, false] {
-            assert_eq!(BindState::Bound.check_set_ipv6_only(v), Err(StateError::InvalidState));
-            assert_eq!(BindState::Connected.check_set_ipv6_only(v), Err(StateError::InvalidState));
-        }
+    fn ipv6_only_settable_only_before_bind() {
+        assert_eq!(BindState::Unbound.check_set_ipv6_only(), Ok(()));
+        assert_eq!(
+            BindState::BindStarted.check_set_ipv6_only(),
+            Err(StateError::ConcurrencyConflict)
+        );
+        assert_eq!(
+            BindState::Bound.check_set_ipv6_only(),
+            Err(StateError::InvalidState)
+        );
+        assert_eq!(
+            BindState::Connected.check_set_ipv6_only(),
+            Err(StateError::InvalidState)
+        );
     }
 
     #[test]
@@ -284,13 +310,24 @@ mod tests {
         let mut p = SendPermit::default();
         assert_eq!(p.begin_send(0), Err(SendViolation::NoCheckSend));
         assert_eq!(p.check_send(0), SEND_PERMIT);
-        assert_eq!(p.check_send(0), SEND_PERMIT, "a second check-send keeps the permit");
+        assert_eq!(
+            p.check_send(0),
+            SEND_PERMIT,
+            "a second check-send keeps the permit"
+        );
         assert_eq!(
             p.begin_send(SEND_PERMIT + 1),
-            Err(SendViolation::ExceedsPermit { permitted: SEND_PERMIT, requested: SEND_PERMIT + 1 })
+            Err(SendViolation::ExceedsPermit {
+                permitted: SEND_PERMIT,
+                requested: SEND_PERMIT + 1
+            })
         );
         assert_eq!(p.begin_send(3), Ok(()));
-        assert_eq!(p.begin_send(1), Err(SendViolation::NoCheckSend), "a permit is used once");
+        assert_eq!(
+            p.begin_send(1),
+            Err(SendViolation::NoCheckSend),
+            "a permit is used once"
+        );
     }
 
     #[test]
@@ -310,7 +347,10 @@ mod tests {
         // The fine phase covers waits of 10 ms and more, one tick apart.
         assert!(pauses[..12].iter().all(|&p| p == MS));
         assert!(pauses[..12].iter().sum::<u64>() >= 10 * MS);
-        assert!(pauses.windows(2).all(|w| w[0] <= w[1]), "never shrinks: {pauses:?}");
+        assert!(
+            pauses.windows(2).all(|w| w[0] <= w[1]),
+            "never shrinks: {pauses:?}"
+        );
         assert_eq!(*pauses.last().unwrap(), 80 * MS);
         assert_eq!(probe_pause(u32::MAX), 80 * MS);
         // Long idle: no more than 12.5 empty probes a second, i.e. <= 800 KiB/s parked.

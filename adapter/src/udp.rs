@@ -32,15 +32,23 @@ pub struct UdpSocketRep {
     core: Rc<SocketCore>,
     family: IpAddressFamily,
     state: Cell<BindState>,
+    /// `ipv6-only` off (IPv6 only). Our default, as on the Linux hosts these components
+    /// ran on: `docs/design.md`, "Dual-stack".
+    dual_stack: Cell<bool>,
 }
 
 impl UdpSocketRep {
     pub fn new(socket: p3::UdpSocket, family: IpAddressFamily) -> Self {
-        UdpSocketRep { core: SocketCore::new(socket), family, state: Cell::default() }
+        UdpSocketRep {
+            core: SocketCore::new(socket, family),
+            family,
+            state: Cell::default(),
+            dual_stack: Cell::new(family == IpAddressFamily::Ipv6),
+        }
     }
 
-    fn socket(&self) -> &p3::UdpSocket {
-        &self.core.socket
+    fn check_family(&self, addr: &SocketAddr) -> Result<(), ErrorCode> {
+        conv::check_family(addr, self.family, self.dual_stack.get())
     }
 }
 
@@ -52,9 +60,9 @@ impl GuestUdpSocket for UdpSocketRep {
     ) -> Result<(), ErrorCode> {
         self.state.get().check_start_bind()?;
         let addr = conv::from_rc(local_address);
-        conv::check_family(&addr, self.family)?;
+        self.check_family(&addr)?;
         // 0.3 binds in one step; the rc host also bound in `start-bind`.
-        self.socket().bind(conv::to_p3(addr)).map_err(conv::error_from_p3)?;
+        self.core.bind(addr, self.dual_stack.get())?;
         self.state.set(BindState::BindStarted);
         Ok(())
     }
@@ -69,79 +77,90 @@ impl GuestUdpSocket for UdpSocketRep {
         remote_address: Option<IpSocketAddress>,
     ) -> Result<(IncomingDatagramStream, OutgoingDatagramStream), ErrorCode> {
         // The rc host refused to hand out a second pair while the first was alive.
-        assert!(self.core.live_streams.get() == 0, "UDP streams not dropped yet");
+        assert!(
+            self.core.live_streams.get() == 0,
+            "UDP streams not dropped yet"
+        );
         self.state.get().check_stream()?;
         parked::reap();
         // Disconnect and reconnect as two steps, like the rc host, so that a failed connect
         // leaves a consistent, unconnected socket.
         if self.state.get() == BindState::Connected {
-            self.socket().disconnect().map_err(conv::error_from_p3)?;
+            self.core.disconnect()?;
             self.state.set(BindState::Bound);
         }
         let remote = remote_address.map(conv::from_rc);
         if let Some(addr) = remote {
             conv::check_remote(&addr)?;
-            conv::check_family(&addr, self.family)?;
-            self.socket().connect(conv::to_p3(addr)).map_err(conv::error_from_p3)?;
+            self.check_family(&addr)?;
+            self.core.connect(addr)?;
             self.state.set(BindState::Connected);
         }
         self.core.live_streams.set(2);
-        let incoming = IncomingRep { core: self.core.clone(), remote };
+        let incoming = IncomingRep {
+            core: self.core.clone(),
+            remote,
+        };
         let outgoing = OutgoingRep {
             core: self.core.clone(),
             remote,
             family: self.family,
+            dual_stack: self.dual_stack.get(),
             permit: Rc::default(),
         };
-        Ok((IncomingDatagramStream::new(incoming), OutgoingDatagramStream::new(outgoing)))
+        Ok((
+            IncomingDatagramStream::new(incoming),
+            OutgoingDatagramStream::new(outgoing),
+        ))
     }
 
     fn local_address(&self) -> Result<IpSocketAddress, ErrorCode> {
         self.state.get().check_local_address()?;
-        let addr = self.socket().get_local_address().map_err(conv::error_from_p3)?;
-        Ok(conv::to_rc(conv::from_p3(addr)))
+        Ok(conv::to_rc(self.core.local_address()?))
     }
 
     fn remote_address(&self) -> Result<IpSocketAddress, ErrorCode> {
         if self.state.get() != BindState::Connected {
             return Err(ErrorCode::InvalidState);
         }
-        let addr = self.socket().get_remote_address().map_err(conv::error_from_p3)?;
-        Ok(conv::to_rc(conv::from_p3(addr)))
+        Ok(conv::to_rc(self.core.remote_address()?))
     }
 
     fn address_family(&self) -> IpAddressFamily {
         self.family
     }
 
-    /// 0.3 IPv6 sockets are always v6-only.
     fn ipv6_only(&self) -> Result<bool, ErrorCode> {
         match self.family {
             IpAddressFamily::Ipv4 => Err(ErrorCode::NotSupported),
-            IpAddressFamily::Ipv6 => Ok(true),
+            IpAddressFamily::Ipv6 => Ok(!self.dual_stack.get()),
         }
     }
 
     fn set_ipv6_only(&self, value: bool) -> Result<(), ErrorCode> {
         match self.family {
             IpAddressFamily::Ipv4 => Err(ErrorCode::NotSupported),
-            IpAddressFamily::Ipv6 => Ok(self.state.get().check_set_ipv6_only(value)?),
+            IpAddressFamily::Ipv6 => {
+                self.state.get().check_set_ipv6_only()?;
+                self.dual_stack.set(!value);
+                Ok(())
+            }
         }
     }
 
     fn unicast_hop_limit(&self) -> Result<u8, ErrorCode> {
-        self.socket().get_unicast_hop_limit().map_err(conv::error_from_p3)
+        self.core.unicast_hop_limit()
     }
 
     fn set_unicast_hop_limit(&self, value: u8) -> Result<(), ErrorCode> {
         if value == 0 {
             return Err(ErrorCode::InvalidArgument);
         }
-        self.socket().set_unicast_hop_limit(value).map_err(conv::error_from_p3)
+        self.core.set_unicast_hop_limit(value)
     }
 
     fn receive_buffer_size(&self) -> Result<u64, ErrorCode> {
-        self.socket().get_receive_buffer_size().map_err(conv::error_from_p3)
+        self.core.receive_buffer_size()
     }
 
     /// 0 is refused; the host clamps anything else to what the kernel allows.
@@ -149,22 +168,34 @@ impl GuestUdpSocket for UdpSocketRep {
         if value == 0 {
             return Err(ErrorCode::InvalidArgument);
         }
-        self.socket().set_receive_buffer_size(value).map_err(conv::error_from_p3)
+        self.core.set_receive_buffer_size(value)
     }
 
     fn send_buffer_size(&self) -> Result<u64, ErrorCode> {
-        self.socket().get_send_buffer_size().map_err(conv::error_from_p3)
+        self.core.send_buffer_size()
     }
 
     fn set_send_buffer_size(&self, value: u64) -> Result<(), ErrorCode> {
         if value == 0 {
             return Err(ErrorCode::InvalidArgument);
         }
-        self.socket().set_send_buffer_size(value).map_err(conv::error_from_p3)
+        self.core.set_send_buffer_size(value)
     }
 
     fn subscribe(&self) -> Pollable {
         Pollable::new(PollableRep(Readiness::Always))
+    }
+}
+
+impl Drop for UdpSocketRep {
+    /// The rc host kept streams as children of their socket in its resource table, and
+    /// dropping a parent with live children trapped. Legacy guests never relied on anything
+    /// else, so the adapter traps too rather than invent semantics.
+    fn drop(&mut self) {
+        assert!(
+            self.core.live_streams.get() == 0,
+            "udp-socket dropped while its streams live"
+        );
     }
 }
 
@@ -188,7 +219,10 @@ impl GuestIncomingDatagramStream for IncomingRep {
         while (datagrams.len() as u64) < max_results {
             if let Some(d) = self.core.pop_from(self.remote) {
                 let remote_address = conv::to_rc(d.from);
-                datagrams.push(IncomingDatagram { data: d.data, remote_address });
+                datagrams.push(IncomingDatagram {
+                    data: d.data,
+                    remote_address,
+                });
                 continue;
             }
             if !datagrams.is_empty() {
@@ -219,6 +253,7 @@ pub struct OutgoingRep {
     core: Rc<SocketCore>,
     remote: Option<SocketAddr>,
     family: IpAddressFamily,
+    dual_stack: bool,
     permit: Rc<Cell<SendPermit>>,
 }
 
@@ -235,10 +270,16 @@ impl OutgoingRep {
             (Some(connected), Some(given)) if connected == given => connected,
             _ => return SendOutcome::Failed(ErrorCode::InvalidArgument),
         };
-        if let Err(e) = conv::check_remote(&addr).and(conv::check_family(&addr, self.family)) {
+        if let Err(e) =
+            conv::check_remote(&addr).and(conv::check_family(&addr, self.family, self.dual_stack))
+        {
             return SendOutcome::Failed(e);
         }
-        let to = if self.remote == Some(addr) { None } else { Some(addr) };
+        let to = if self.remote == Some(addr) {
+            None
+        } else {
+            Some(addr)
+        };
         self.core.send(datagram.data, to)
     }
 }

@@ -6,14 +6,22 @@ use host_test::artifacts;
 use host_test::runner::{self, RunOutput, Stdout};
 
 async fn scenario(args: &[&str]) -> RunOutput {
-    let component = artifacts::plugged("rc-conformance").unwrap();
+    run_guest("rc-conformance", args).await
+}
+
+async fn run_guest(guest: &str, args: &[&str]) -> RunOutput {
+    let component = artifacts::plugged(guest).unwrap();
     let engine = runner::engine().unwrap();
     runner::run(&engine, &component, args, Stdout::Capture).await.unwrap()
 }
 
 /// Requires exit 0, no failed check and at least `min_checks` passed ones.
 async fn passes(args: &[&str], min_checks: usize) {
-    let out = scenario(args).await;
+    guest_passes("rc-conformance", args, min_checks).await
+}
+
+async fn guest_passes(guest: &str, args: &[&str], min_checks: usize) {
+    let out = run_guest(guest, args).await;
     let stdout = out.assert_success();
     assert!(!stdout.contains("FAIL"), "{stdout}");
     let passed = stdout.lines().filter(|l| l.starts_with("ok ")).count();
@@ -38,6 +46,14 @@ both_families! {
     two_socket_exchange: "exchange", 17;
     send_errors: "send-errors", 11;
     poll_mixes_sockets_and_timers: "poll-mix", 10;
+}
+
+/// `ipv6-only` off (the default): one IPv6 socket talks to IPv4 and IPv6 peers over
+/// 127.0.0.1 and ::1, IPv4 peers show as `::ffff:127.0.0.1`, and mapped addresses are
+/// refused where the rc spec says.
+#[tokio::test(flavor = "multi_thread")]
+async fn dual_stack() {
+    guest_passes("rc-dual-stack", &[], 45).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
