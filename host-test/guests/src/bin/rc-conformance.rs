@@ -22,6 +22,13 @@ fn main() {
             let _streams = socket.stream(None).unwrap();
             let _ = socket.stream(None); // traps: the first pair is still alive
         }
+        "drop-socket-first" => {
+            let socket = bound_socket(fam);
+            let streams = socket.stream(None).unwrap();
+            drop(socket); // traps: its streams are alive (wasmtime 15: "entry still has children")
+            println!("socket dropped");
+            drop(streams);
+        }
         other => panic!("unknown scenario {other:?}"),
     }
     finish();
