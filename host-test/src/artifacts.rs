@@ -8,7 +8,10 @@ use std::sync::{Mutex, OnceLock};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Where composed and componentized outputs go.
@@ -51,7 +54,15 @@ pub fn adapter() -> Result<PathBuf> {
         "rustc",
         &root.join("Cargo.toml"),
         &root.join("target/wasm"),
-        &["-p", "adapter", "--release", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib"],
+        &[
+            "-p",
+            "adapter",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--crate-type",
+            "cdylib",
+        ],
     )?;
     let core = std::fs::read(root.join("target/wasm/wasm32-unknown-unknown/release/adapter.wasm"))?;
     let component = wit_component::ComponentEncoder::default()

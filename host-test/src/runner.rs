@@ -3,10 +3,12 @@
 //! p2 and p3 both linked; a p2 `wasi:cli/run` export is called with `call_run`, a
 //! `wasi:cli/run@0.3.0` export inside `run_concurrent`.
 
-use wasmtime::Result;
-use wasmtime::error::Context as _;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use wasmtime::Result;
 use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::error::Context as _;
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -14,11 +16,48 @@ use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 pub struct Host {
     ctx: WasiCtx,
     table: ResourceTable,
+    memory: MemoryGauge,
+}
+
+/// Counts the linear memory of every instance in a store (for a plugged guest: the guest's
+/// and the adapter's), as wasmtime reports each memory's growth.
+#[derive(Clone, Default)]
+pub struct MemoryGauge(pub Arc<AtomicUsize>);
+
+impl MemoryGauge {
+    pub fn bytes(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl wasmtime::ResourceLimiter for MemoryGauge {
+    fn memory_growing(&mut self, current: usize, desired: usize, _: Option<usize>) -> Result<bool> {
+        self.0
+            .fetch_add(desired.saturating_sub(current), Ordering::Relaxed);
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> Result<bool> {
+        Ok(true)
+    }
+}
+
+/// How to run a command beyond its arguments.
+#[derive(Clone, Default)]
+pub struct RunOptions {
+    /// wasmtime's store-wide handle limit, as `-S max-component-handles=N` sets it
+    /// (`None`: wasmtime's default, 100,000).
+    pub max_component_handles: Option<usize>,
+    /// Where the store's linear memory is counted.
+    pub memory: MemoryGauge,
 }
 
 impl WasiView for Host {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.ctx, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.ctx,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -62,7 +101,12 @@ impl RunOutput {
 }
 
 /// Instantiates and runs `component` with `args` (argv[0] included by us).
-pub async fn run(engine: &Engine, component: &Path, args: &[&str], stdout: Stdout) -> Result<RunOutput> {
+pub async fn run(
+    engine: &Engine,
+    component: &Path,
+    args: &[&str],
+    stdout: Stdout,
+) -> Result<RunOutput> {
     let component = Component::from_file(engine, component)
         .with_context(|| format!("loading {}", component.display()))?;
     run_component(engine, &component, args, stdout).await
@@ -80,12 +124,23 @@ pub fn linker(engine: &Engine) -> Result<Linker<Host>> {
 pub fn store(engine: &Engine) -> Store<Host> {
     let mut builder = WasiCtxBuilder::new();
     builder.inherit_network().allow_udp(true);
-    Store::new(engine, Host { ctx: builder.build(), table: ResourceTable::new() })
+    let memory = MemoryGauge::default();
+    Store::new(
+        engine,
+        Host {
+            ctx: builder.build(),
+            table: ResourceTable::new(),
+            memory,
+        },
+    )
 }
 
 /// Whether the component is a WASI 0.3 command (exports `wasi:cli/run@0.3.0`).
 pub fn is_p3_command(engine: &Engine, component: &Component) -> bool {
-    component.component_type().get_export(engine, "wasi:cli/run@0.3.0").is_some()
+    component
+        .component_type()
+        .get_export(engine, "wasi:cli/run@0.3.0")
+        .is_some()
 }
 
 pub async fn run_component(
@@ -94,30 +149,40 @@ pub async fn run_component(
     args: &[&str],
     stdout: Stdout,
 ) -> Result<RunOutput> {
-    run_component_with_handles(engine, component, args, stdout, None).await
+    run_component_with(engine, component, args, stdout, &RunOptions::default()).await
 }
 
-/// `run_component` with wasmtime's store-wide handle limit set, as
-/// `-S max-component-handles=N` does (`None`: wasmtime's default, 100,000).
-pub async fn run_component_with_handles(
+/// `run_component` with `options`.
+pub async fn run_component_with(
     engine: &Engine,
     component: &Component,
     args: &[&str],
     stdout: Stdout,
-    max_component_handles: Option<usize>,
+    options: &RunOptions,
 ) -> Result<RunOutput> {
     let linker = linker(engine)?;
     let pipe = MemoryOutputPipe::new(64 << 20);
     let mut builder = WasiCtxBuilder::new();
-    let argv: Vec<&str> = std::iter::once("guest").chain(args.iter().copied()).collect();
-    builder.args(&argv).inherit_stderr().inherit_network().allow_udp(true);
+    let argv: Vec<&str> = std::iter::once("guest")
+        .chain(args.iter().copied())
+        .collect();
+    builder
+        .args(&argv)
+        .inherit_stderr()
+        .inherit_network()
+        .allow_udp(true);
     match stdout {
         Stdout::Capture => builder.stdout(pipe.clone()),
         Stdout::Inherit => builder.inherit_stdout(),
     };
-    let host = Host { ctx: builder.build(), table: ResourceTable::new() };
+    let host = Host {
+        ctx: builder.build(),
+        table: ResourceTable::new(),
+        memory: options.memory.clone(),
+    };
     let mut store = Store::new(engine, host);
-    if let Some(max) = max_component_handles {
+    store.limiter(|host| &mut host.memory);
+    if let Some(max) = options.max_component_handles {
         store.set_max_component_handles(max);
     }
 

@@ -37,7 +37,13 @@ fn adapter_imports_and_exports_exactly_these() {
 fn plugged_guest_keeps_no_rc_import() {
     let bytes = std::fs::read(artifacts::plugged("rc-conformance").unwrap()).unwrap();
     let (imports, _) = surface::imports_and_exports(&bytes).unwrap();
-    let rc: Vec<_> = imports.iter().filter(|i| i.contains("2023-11-10")).collect();
+    let rc: Vec<_> = imports
+        .iter()
+        .filter(|i| i.contains("2023-11-10"))
+        .collect();
     assert!(rc.is_empty(), "left unplugged: {rc:?}");
-    assert!(imports.iter().any(|i| i == "wasi:sockets/types@0.3.0"), "{imports:?}");
+    assert!(
+        imports.iter().any(|i| i == "wasi:sockets/types@0.3.0"),
+        "{imports:?}"
+    );
 }

@@ -12,7 +12,9 @@ async fn scenario(args: &[&str]) -> RunOutput {
 async fn run_guest(guest: &str, args: &[&str]) -> RunOutput {
     let component = artifacts::plugged(guest).unwrap();
     let engine = runner::engine().unwrap();
-    runner::run(&engine, &component, args, Stdout::Capture).await.unwrap()
+    runner::run(&engine, &component, args, Stdout::Capture)
+        .await
+        .unwrap()
 }
 
 /// Requires exit 0, no failed check and at least `min_checks` passed ones.
@@ -26,7 +28,10 @@ async fn guest_passes(guest: &str, args: &[&str], min_checks: usize) {
     assert!(!stdout.contains("FAIL"), "{stdout}");
     let passed = stdout.lines().filter(|l| l.starts_with("ok ")).count();
     assert!(passed >= min_checks, "only {passed} checks ran:\n{stdout}");
-    assert!(stdout.contains(&format!("{passed} passed, 0 failed")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{passed} passed, 0 failed")),
+        "{stdout}"
+    );
 }
 
 macro_rules! both_families {
@@ -66,13 +71,29 @@ async fn monotonic_clock() {
 /// a new `%stream`) and on dropping a socket before its streams.
 #[tokio::test(flavor = "multi_thread")]
 async fn rule_breaking_calls_trap() {
-    for case in ["send-unpermitted", "send-past-permit", "stream-twice", "drop-socket-first"] {
+    for case in [
+        "send-unpermitted",
+        "send-past-permit",
+        "stream-twice",
+        "drop-socket-first",
+    ] {
         for fam in ["ipv4", "ipv6"] {
             let out = scenario(&[case, fam]).await;
             let err = out.outcome.as_ref().expect_err(case);
-            assert!(format!("{err:?}").contains("unreachable"), "{case} {fam}: {err:?}");
-            assert!(!out.stdout.contains("send returned"), "{case} {fam}: {}", out.stdout);
-            assert!(!out.stdout.contains("socket dropped"), "{case} {fam}: {}", out.stdout);
+            assert!(
+                format!("{err:?}").contains("unreachable"),
+                "{case} {fam}: {err:?}"
+            );
+            assert!(
+                !out.stdout.contains("send returned"),
+                "{case} {fam}: {}",
+                out.stdout
+            );
+            assert!(
+                !out.stdout.contains("socket dropped"),
+                "{case} {fam}: {}",
+                out.stdout
+            );
         }
     }
 }

@@ -20,9 +20,17 @@ async fn wac_cli_plug_then_run_the_example() {
         .expect("the wac CLI is installed (scripts/setup.sh)");
     assert!(status.success());
     let engine = runner::engine().unwrap();
-    let run = runner::run(&engine, &out, &[], Stdout::Capture).await.unwrap();
+    let run = runner::run(&engine, &out, &[], Stdout::Capture)
+        .await
+        .unwrap();
     let stdout = run.assert_success();
-    assert_eq!(stdout.matches("client got back [\"hello from 2023\", \"\", \"still speaking rc\"]").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout
+            .matches("client got back [\"hello from 2023\", \"\", \"still speaking rc\"]")
+            .count(),
+        2,
+        "{stdout}"
+    );
     assert!(stdout.contains("[::1]:"), "{stdout}");
     assert!(stdout.contains("exchange complete"));
 }
@@ -53,19 +61,45 @@ fn plug_script_names_uncovered_rc_imports_and_stops() {
     let core = dir.join("legacy-tcp.core.wasm");
     let legacy = dir.join("legacy-tcp.wasm");
     let wasm_tools = |args: &[&std::ffi::OsStr]| {
-        let status = Command::new("wasm-tools").args(args).status().expect("wasm-tools installed");
+        let status = Command::new("wasm-tools")
+            .args(args)
+            .status()
+            .expect("wasm-tools installed");
         assert!(status.success(), "wasm-tools {args:?}");
     };
-    wasm_tools(&["component".as_ref(), "embed".as_ref(), "--dummy".as_ref(), dir.as_os_str(),
-        "--world".as_ref(), "legacy-tcp".as_ref(), "-o".as_ref(), core.as_os_str()]);
-    wasm_tools(&["component".as_ref(), "new".as_ref(), core.as_os_str(), "-o".as_ref(), legacy.as_os_str()]);
+    wasm_tools(&[
+        "component".as_ref(),
+        "embed".as_ref(),
+        "--dummy".as_ref(),
+        dir.as_os_str(),
+        "--world".as_ref(),
+        "legacy-tcp".as_ref(),
+        "-o".as_ref(),
+        core.as_os_str(),
+    ]);
+    wasm_tools(&[
+        "component".as_ref(),
+        "new".as_ref(),
+        core.as_os_str(),
+        "-o".as_ref(),
+        legacy.as_os_str(),
+    ]);
 
     let out = dir.join("legacy-tcp.plugged.wasm");
     let _ = std::fs::remove_file(&out);
-    let plug = Command::new("bash").arg(root.join("scripts/plug.sh")).arg(&legacy).arg(&out).output().unwrap();
+    let plug = Command::new("bash")
+        .arg(root.join("scripts/plug.sh"))
+        .arg(&legacy)
+        .arg(&out)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&plug.stderr);
     assert!(!plug.status.success(), "plug.sh must fail: {stderr}");
-    let listed: Vec<&str> = stderr.lines().filter(|l| l.starts_with("  ")).map(str::trim).collect();
+    let listed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
     // rc TCP also brings in the rc streams and error interfaces it uses.
     assert_eq!(
         listed,
@@ -77,11 +111,23 @@ fn plug_script_names_uncovered_rc_imports_and_stops() {
         ],
         "{stderr}"
     );
-    assert!(!out.exists(), "nothing is written when an import is uncovered");
+    assert!(
+        !out.exists(),
+        "nothing is written when an import is uncovered"
+    );
 
     let covered = artifacts::guest("rc-conformance").unwrap();
     let out = dir.join("rc-conformance.plugged.wasm");
-    let plug = Command::new("bash").arg(root.join("scripts/plug.sh")).arg(&covered).arg(&out).output().unwrap();
-    assert!(plug.status.success(), "{}", String::from_utf8_lossy(&plug.stderr));
+    let plug = Command::new("bash")
+        .arg(root.join("scripts/plug.sh"))
+        .arg(&covered)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        plug.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plug.stderr)
+    );
     assert!(out.exists());
 }

@@ -26,6 +26,14 @@ pub mod rc {
     };
     pub use self::wasi::sockets0_2_0_rc_2023_11_10::udp_create_socket::create_udp_socket;
 
+    /// Makes an IPv6 socket v6-only, as 0.2.12 sockets always are (rc defaults to
+    /// dual-stack here), for programs whose output is compared with the p2 build's.
+    pub fn set_v6_only(socket: &UdpSocket) {
+        if socket.address_family() == IpAddressFamily::Ipv6 {
+            socket.set_ipv6_only(true).expect("set-ipv6-only");
+        }
+    }
+
     include!("net.rs");
 }
 
@@ -49,6 +57,9 @@ pub mod p2 {
         UdpSocket,
     };
     pub use self::wasi::sockets0_2_12::udp_create_socket::create_udp_socket;
+
+    /// 0.2.12 IPv6 sockets are always v6-only.
+    pub fn set_v6_only(_socket: &UdpSocket) {}
 
     include!("net.rs");
 }

@@ -1,13 +1,15 @@
 //! The three echo-server guests (same program, same work) and how to start one.
 
 use crate::artifacts;
-use crate::runner::{self, RunOutput, Stdout};
+use crate::runner::{self, MemoryGauge, RunOptions, RunOutput, Stdout};
 use anyhow::{Context, Result, bail};
 use std::net::{SocketAddr, UdpSocket};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-/// The handle limit benchmark servers run with (`-S max-component-handles`).
+/// The handle limit benchmark servers run with (`-S max-component-handles`), as README
+/// advises for servers: every empty probe holds two handles until the run ends, and a
+/// benchmark server makes tens of thousands of them.
 pub const SERVER_MAX_COMPONENT_HANDLES: usize = 10_000_000;
 
 /// Which build of the echo server.
@@ -45,14 +47,17 @@ impl Flavor {
 
 /// Picks `count` free UDP ports on `ip` (bind, note, release).
 pub fn free_ports(ip: &str, count: usize) -> Result<Vec<u16>> {
-    let held: Vec<UdpSocket> =
-        (0..count).map(|_| UdpSocket::bind((ip, 0))).collect::<std::io::Result<_>>()?;
+    let held: Vec<UdpSocket> = (0..count)
+        .map(|_| UdpSocket::bind((ip, 0)))
+        .collect::<std::io::Result<_>>()?;
     held.iter().map(|s| Ok(s.local_addr()?.port())).collect()
 }
 
 /// An echo-server guest running on the runtime, listening on `addrs`.
 pub struct Server {
     pub addrs: Vec<SocketAddr>,
+    /// The guest's linear memory (plugged: guest and adapter together).
+    pub memory: MemoryGauge,
     task: tokio::task::JoinHandle<Result<RunOutput>>,
 }
 
@@ -60,6 +65,8 @@ pub struct Server {
 #[derive(Debug, Clone, Copy)]
 pub struct Tally {
     pub echoed: u64,
+    /// How many of them were `hello` handshakes.
+    pub hellos: u64,
     /// Times the guest found no send permit or made a short send.
     pub send_waits: u64,
 }
@@ -76,20 +83,32 @@ impl Server {
     ) -> Result<Server> {
         let ip = if ipv6 { "::1" } else { "127.0.0.1" };
         let ports = free_ports(ip, sockets)?;
-        let addrs = ports.iter().map(|&p| SocketAddr::new(ip.parse().unwrap(), p)).collect();
-        let mut args = vec![if ipv6 { "ipv6" } else { "ipv4" }.to_string(), batch.to_string()];
+        let addrs = ports
+            .iter()
+            .map(|&p| SocketAddr::new(ip.parse().unwrap(), p))
+            .collect();
+        let mut args = vec![
+            if ipv6 { "ipv6" } else { "ipv4" }.to_string(),
+            batch.to_string(),
+        ];
         args.extend(ports.iter().map(u16::to_string));
         let (engine, component) = (engine.clone(), component.clone());
+        let memory = MemoryGauge::default();
+        let options = RunOptions {
+            max_component_handles: Some(SERVER_MAX_COMPONENT_HANDLES),
+            memory: memory.clone(),
+        };
         let task = rt.spawn(async move {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            // As README advises for servers: every empty probe holds two handles until the
-            // run ends, and a benchmark server makes tens of thousands of them.
-            let handles = Some(SERVER_MAX_COMPONENT_HANDLES);
-            runner::run_component_with_handles(&engine, &component, &args, Stdout::Capture, handles)
+            runner::run_component_with(&engine, &component, &args, Stdout::Capture, &options)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))
         });
-        Ok(Server { addrs, task })
+        Ok(Server {
+            addrs,
+            task,
+            memory,
+        })
     }
 
     /// After a failed workload: what the guest says, if it has exited (a trap, say).
@@ -99,7 +118,10 @@ impl Server {
             return "the guest is still running".into();
         }
         match rt.block_on(self.task) {
-            Ok(Ok(out)) => format!("guest ended ({:?}) with stdout:\n{}", out.outcome, out.stdout),
+            Ok(Ok(out)) => format!(
+                "guest ended ({:?}) with stdout:\n{}",
+                out.outcome, out.stdout
+            ),
             Ok(Err(e)) => format!("guest failed: {e:?}"),
             Err(e) => format!("guest task: {e}"),
         }
@@ -113,8 +135,16 @@ impl Server {
             Ok(false) => bail!("guest exited non-zero:\n{}", out.stdout),
             Err(e) => bail!("guest trapped: {e:?}\n{}", out.stdout),
         }
-        let line = out.stdout.lines().find(|l| l.starts_with("echoed ")).context("no tally")?;
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("echoed "))
+            .context("no tally")?;
         let words: Vec<&str> = line.split_whitespace().collect();
-        Ok(Tally { echoed: words[1].parse()?, send_waits: words[3].parse()? })
+        Ok(Tally {
+            echoed: words[1].parse()?,
+            hellos: words[3].parse()?,
+            send_waits: words[5].parse()?,
+        })
     }
 }

@@ -4,4 +4,5 @@
 pub mod guest;
 pub mod peer;
 pub mod process;
+pub mod soak;
 pub mod stats;

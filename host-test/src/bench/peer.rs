@@ -27,16 +27,28 @@ fn payload(seq: u64, size: usize) -> Vec<u8> {
 
 /// The sequence number of an echoed datagram, if its body is intact.
 fn verify(data: &[u8], size: usize) -> Result<u64> {
-    ensure!(data.len() == size.max(8), "echo of {} bytes, sent {}", data.len(), size.max(8));
+    ensure!(
+        data.len() == size.max(8),
+        "echo of {} bytes, sent {}",
+        data.len(),
+        size.max(8)
+    );
     let seq = u64::from_le_bytes(data[..8].try_into().unwrap());
-    ensure!(data == payload(seq, size), "echo of datagram {seq} is corrupted");
+    ensure!(
+        data == payload(seq, size),
+        "echo of datagram {seq} is corrupted"
+    );
     Ok(seq)
 }
 
 impl Peer {
     pub fn new(ipv6: bool) -> Result<Peer> {
         let socket = UdpSocket::bind(if ipv6 { "[::1]:0" } else { "127.0.0.1:0" })?;
-        Ok(Peer { socket, buf: vec![0; 65536], next_seq: 0 })
+        Ok(Peer {
+            socket,
+            buf: vec![0; 65536],
+            next_seq: 0,
+        })
     }
 
     /// The socket itself, for exchanges of raw (unnumbered) datagrams.
@@ -47,7 +59,8 @@ impl Peer {
     /// Repeats `hello` to each server address until it echoes (the guest has bound), then
     /// drains the extra echoes.
     pub fn handshake(&mut self, addrs: &[SocketAddr]) -> Result<()> {
-        self.socket.set_read_timeout(Some(Duration::from_millis(50)))?;
+        self.socket
+            .set_read_timeout(Some(Duration::from_millis(50)))?;
         for &addr in addrs {
             let mut tries = 0;
             loop {
@@ -74,7 +87,10 @@ impl Peer {
     }
 
     fn receive(&mut self, size: usize) -> Result<(u64, SocketAddr)> {
-        let (n, from) = self.socket.recv_from(&mut self.buf).context("echo lost (timed out)")?;
+        let (n, from) = self
+            .socket
+            .recv_from(&mut self.buf)
+            .context("echo lost (timed out)")?;
         Ok((verify(&self.buf[..n], size)?, from))
     }
 
@@ -83,13 +99,22 @@ impl Peer {
         let start = Instant::now();
         let seq = self.send(to, size)?;
         let (got, from) = self.receive(size)?;
-        ensure!(got == seq && from == to, "echo {got} from {from}, expected {seq} from {to}");
+        ensure!(
+            got == seq && from == to,
+            "echo {got} from {from}, expected {seq} from {to}"
+        );
         Ok(start.elapsed())
     }
 
     /// Echo throughput in datagrams per second: `total` datagrams of `size` bytes, spread
     /// round-robin over `addrs`, with at most `window` in flight. Every one must come back.
-    pub fn throughput(&mut self, addrs: &[SocketAddr], size: usize, total: u64, window: u64) -> Result<f64> {
+    pub fn throughput(
+        &mut self,
+        addrs: &[SocketAddr],
+        size: usize,
+        total: u64,
+        window: u64,
+    ) -> Result<f64> {
         let first = self.next_seq;
         let mut outstanding = vec![false; total as usize];
         let (mut sent, mut echoed) = (0u64, 0u64);
@@ -115,7 +140,13 @@ impl Peer {
 
     /// Sends `count` datagrams to `to`, one every `interval` on a fixed schedule, while this
     /// thread checks that every echo comes back in order. Returns how many came back.
-    pub fn paced(&mut self, to: SocketAddr, count: u64, interval: Duration, size: usize) -> Result<u64> {
+    pub fn paced(
+        &mut self,
+        to: SocketAddr,
+        count: u64,
+        interval: Duration,
+        size: usize,
+    ) -> Result<u64> {
         let first = self.next_seq;
         self.next_seq += count;
         let sender = self.socket.try_clone()?;
@@ -132,7 +163,9 @@ impl Peer {
             });
             let mut echoed = 0u64;
             while echoed < count {
-                let Ok((n, _)) = self.socket.recv_from(&mut self.buf) else { break };
+                let Ok((n, _)) = self.socket.recv_from(&mut self.buf) else {
+                    break;
+                };
                 let seq = verify(&self.buf[..n], size)?;
                 if seq != first + echoed {
                     bail!("echo {seq} out of order: expected {}", first + echoed);

@@ -67,7 +67,12 @@ impl Usage {
 
 impl Meter {
     pub fn start() -> Meter {
-        Meter { wall: Instant::now(), cpu: cpu_time(), rss: rss_bytes(), heap: heap_in_use() }
+        Meter {
+            wall: Instant::now(),
+            cpu: cpu_time(),
+            rss: rss_bytes(),
+            heap: heap_in_use(),
+        }
     }
 
     pub fn stop(&self) -> Usage {

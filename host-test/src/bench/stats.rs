@@ -17,8 +17,14 @@ impl Percentiles {
         let mut sorted = samples.to_vec();
         sorted.sort();
         // Nearest-rank percentiles.
-        let rank = |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
-        Percentiles { n: sorted.len(), p50: rank(0.50), p99: rank(0.99), max: *sorted.last().unwrap() }
+        let rank =
+            |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+        Percentiles {
+            n: sorted.len(),
+            p50: rank(0.50),
+            p99: rank(0.99),
+            max: *sorted.last().unwrap(),
+        }
     }
 }
 

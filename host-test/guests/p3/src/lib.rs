@@ -1,7 +1,7 @@
 //! The benchmark echo server (`../src/programs/echo_server.rs`) written the way a native WASI
 //! 0.3 program would be: one async task per socket, each awaiting `receive` and `send`.
 //! `echo-server-p3 FAMILY BATCH PORT [PORT...]` (BATCH is ignored: 0.3 receives one datagram
-//! at a time). Stops after echoing a datagram that says `stop`; prints `echoed N`.
+//! at a time). Stops after echoing a datagram that says `stop`; prints `echoed N hellos H send-waits 0`.
 
 wit_bindgen::generate!({
     path: "../wit",
@@ -28,15 +28,17 @@ impl exports::wasi::cli::run::Guest for EchoServer {
         };
         let ports: Vec<u16> = args[3..].iter().map(|p| p.parse().expect("PORT")).collect();
         let echoed = Rc::new(Cell::new(0u64));
+        let hellos = Rc::new(Cell::new(0u64));
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let stop_tx = Rc::new(RefCell::new(Some(stop_tx)));
         for port in ports {
             let socket = bind(ipv6, port);
-            let (echoed, stop_tx) = (echoed.clone(), stop_tx.clone());
+            let (echoed, hellos, stop_tx) = (echoed.clone(), hellos.clone(), stop_tx.clone());
             wit_bindgen::spawn_local(async move {
                 loop {
                     let (data, from) = socket.receive().await.expect("receive");
                     let stop = data == b"stop";
+                    hellos.set(hellos.get() + u64::from(data == b"hello"));
                     socket.send(data, Some(from)).await.expect("send");
                     echoed.set(echoed.get() + 1);
                     if stop {
@@ -49,7 +51,7 @@ impl exports::wasi::cli::run::Guest for EchoServer {
             });
         }
         let _ = stop_rx.await;
-        println!("echoed {} send-waits 0", echoed.get());
+        println!("echoed {} hellos {} send-waits 0", echoed.get(), hellos.get());
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 // Echo server over one or more sockets in one `poll` loop, used by benchmarks:
 // `echo-server FAMILY BATCH PORT [PORT...]`. Echoes every datagram to its sender and stops
-// after echoing one that says `stop`; then prints `echoed N send-waits W`.
+// after echoing one that says `stop`; then prints `echoed N hellos H send-waits W`, where H
+// counts the `hello` datagrams peers use to find out that the server is up.
 // Included by a bin that first imports the `rc` or the `p2` API.
 
 fn main() {
@@ -27,12 +28,14 @@ fn main() {
     let pollables: Vec<&Pollable> = sockets.iter().map(|s| &s.0).collect();
 
     let mut echoed = 0u64;
+    let mut hellos = 0u64;
     let mut stop = false;
     while !stop {
         for i in poll::poll(&pollables) {
             let (_, incoming, outgoing, _) = &sockets[i as usize];
             let got = incoming.receive(batch).expect("receive");
             stop |= got.iter().any(|d| d.data == b"stop");
+            hellos += got.iter().filter(|d| d.data == b"hello").count() as u64;
             let replies = got.into_iter().map(|d| OutgoingDatagram {
                 data: d.data,
                 remote_address: Some(d.remote_address),
@@ -40,5 +43,5 @@ fn main() {
             echoed += send_all(outgoing, replies.collect());
         }
     }
-    println!("echoed {echoed} send-waits {}", send_waits());
+    println!("echoed {echoed} hellos {hellos} send-waits {}", send_waits());
 }

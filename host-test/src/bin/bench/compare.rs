@@ -22,18 +22,32 @@ pub fn run(bench: &Bench) -> Result<()> {
     println!("\n== compare: (a) rc + adapter, (b) native p2, (c) native p3, same run");
     let mut rows = Vec::new();
     for size in [64, 1400] {
-        rows.push(per_flavor(format!("echo throughput {size} B, 1 socket"), "dgram/s", |f| {
-            throughput(bench, f, 1, size)
-        })?);
+        rows.push(per_flavor(
+            format!("echo throughput {size} B, 1 socket"),
+            "dgram/s",
+            |f| throughput(bench, f, 1, size),
+        )?);
     }
-    let rtts: Vec<Percentiles> = Flavor::ALL.iter().map(|&f| round_trips(bench, f)).collect::<Result<_>>()?;
+    let rtts: Vec<Percentiles> = Flavor::ALL
+        .iter()
+        .map(|&f| round_trips(bench, f))
+        .collect::<Result<_>>()?;
     for (name, pick) in [("p50", 0), ("p99", 1)] {
-        let values = rtts.iter().map(|p| [p.p50, p.p99][pick].as_secs_f64() * 1e6).collect();
-        rows.push(Row { name: format!("round trip {name}, 64 B"), unit: "us", values });
+        let values = rtts
+            .iter()
+            .map(|p| [p.p50, p.p99][pick].as_secs_f64() * 1e6)
+            .collect();
+        rows.push(Row {
+            name: format!("round trip {name}, 64 B"),
+            unit: "us",
+            values,
+        });
     }
-    rows.push(per_flavor("echo throughput 64 B, 100 sockets, one poll".into(), "dgram/s", |f| {
-        throughput(bench, f, 100, 64)
-    })?);
+    rows.push(per_flavor(
+        "echo throughput 64 B, 100 sockets, one poll".into(),
+        "dgram/s",
+        |f| throughput(bench, f, 100, 64),
+    )?);
     let mut idle_cpu = Vec::new();
     let mut idle_rss = Vec::new();
     for f in Flavor::ALL {
@@ -41,8 +55,16 @@ pub fn run(bench: &Bench) -> Result<()> {
         idle_cpu.push(usage.cores * 100.0);
         idle_rss.push(usage.heap_growth_per_s() / 1024.0);
     }
-    rows.push(Row { name: "idle CPU while blocked".into(), unit: "% core", values: idle_cpu });
-    rows.push(Row { name: "idle host heap growth".into(), unit: "KiB/s", values: idle_rss });
+    rows.push(Row {
+        name: "idle CPU while blocked".into(),
+        unit: "% core",
+        values: idle_cpu,
+    });
+    rows.push(Row {
+        name: "idle host heap growth".into(),
+        unit: "KiB/s",
+        values: idle_rss,
+    });
     rows.push(per_flavor("instantiate".into(), "us", |f| {
         instantiate_time(bench, bench.component(f), false).map(|d| d.as_secs_f64() * 1e6)
     })?);
@@ -50,8 +72,15 @@ pub fn run(bench: &Bench) -> Result<()> {
     print_static(bench)
 }
 
-fn per_flavor(name: String, unit: &'static str, mut measure: impl FnMut(Flavor) -> Result<f64>) -> Result<Row> {
-    let values = Flavor::ALL.iter().map(|&f| measure(f)).collect::<Result<_>>()?;
+fn per_flavor(
+    name: String,
+    unit: &'static str,
+    mut measure: impl FnMut(Flavor) -> Result<f64>,
+) -> Result<Row> {
+    let values = Flavor::ALL
+        .iter()
+        .map(|&f| measure(f))
+        .collect::<Result<_>>()?;
     Ok(Row { name, unit, values })
 }
 
@@ -71,7 +100,11 @@ fn throughput(bench: &Bench, flavor: Flavor, sockets: usize, size: usize) -> Res
         (heap.heap_end as f64 - heap.heap_start as f64) / total as f64
     );
     if tally.send_waits > 0 {
-        println!("  ({}: {} send waits during throughput {size} B)", flavor.label(), tally.send_waits);
+        println!(
+            "  ({}: {} send waits during throughput {size} B)",
+            flavor.label(),
+            tally.send_waits
+        );
     }
     Ok(rate)
 }
@@ -89,7 +122,9 @@ fn round_trips(bench: &Bench, flavor: Flavor) -> Result<Percentiles> {
         for _ in 0..bench.n(500) {
             peer.round_trip(server.addrs[0], 64)?;
         }
-        (0..bench.n(5_000)).map(|_| peer.round_trip(server.addrs[0], 64)).collect::<Result<Vec<Duration>>>()
+        (0..bench.n(5_000))
+            .map(|_| peer.round_trip(server.addrs[0], 64))
+            .collect::<Result<Vec<Duration>>>()
     })?;
     Ok(Percentiles::of(&samples))
 }
@@ -100,17 +135,23 @@ fn instantiate_time(bench: &Bench, component: &Component, stub_unknown: bool) ->
     let wasm = |e: wasmtime::Error| anyhow::anyhow!("{e:?}");
     let mut linker = runner::linker(&bench.engine).map_err(wasm)?;
     if stub_unknown {
-        linker.define_unknown_imports_as_traps(component).map_err(wasm)?;
+        linker
+            .define_unknown_imports_as_traps(component)
+            .map_err(wasm)?;
     }
     let pre = linker.instantiate_pre(component).map_err(wasm)?;
     let rounds = bench.n(200) as u32;
     bench.rt.block_on(async {
         for _ in 0..10 {
-            pre.instantiate_async(&mut runner::store(&bench.engine)).await.map_err(wasm)?;
+            pre.instantiate_async(&mut runner::store(&bench.engine))
+                .await
+                .map_err(wasm)?;
         }
         let start = Instant::now();
         for _ in 0..rounds {
-            pre.instantiate_async(&mut runner::store(&bench.engine)).await.map_err(wasm)?;
+            pre.instantiate_async(&mut runner::store(&bench.engine))
+                .await
+                .map_err(wasm)?;
         }
         Ok(start.elapsed() / rounds)
     })
@@ -121,14 +162,29 @@ fn print_table(rows: &[Row]) {
     println!("|---|---|---:|---:|---:|---:|---:|");
     for row in rows {
         let v = &row.values;
-        let ratio = |x: f64, y: f64| if y == 0.0 { "-".to_string() } else { format!("{:.2}", x / y) };
+        let ratio = |x: f64, y: f64| {
+            if y == 0.0 {
+                "-".to_string()
+            } else {
+                format!("{:.2}", x / y)
+            }
+        };
         println!(
             "| {} | {} | {:.1} | {:.1} | {:.1} | {} | {} |",
-            row.name, row.unit, v[0], v[1], v[2], ratio(v[0], v[1]), ratio(v[0], v[2])
+            row.name,
+            row.unit,
+            v[0],
+            v[1],
+            v[2],
+            ratio(v[0], v[1]),
+            ratio(v[0], v[2])
         );
     }
     if let Some(rtt) = rows.iter().find(|r| r.name.starts_with("round trip p50")) {
-        println!("round trip p50 overhead a - b: {:.1} us", rtt.values[0] - rtt.values[1]);
+        println!(
+            "round trip p50 overhead a - b: {:.1} us",
+            rtt.values[0] - rtt.values[1]
+        );
     }
 }
 

@@ -1,15 +1,18 @@
 //! Benchmarks of the rc adapter, run inside one wasmtime 50.0.1 embedding.
 //!
-//! `cargo run --release -p host-test --bin bench -- [wait|compare|all] [--quick]`
+//! `cargo run --release -p host-test --bin bench -- [wait|compare|all|soak] [--quick] [--minutes N]`
 //!
 //! - `wait`: the wait loop (issue 2): wake latency, idle cost and a 10 s soak, for the adapter
 //!   and, as the baseline in the same run, the same program on wasmtime's native p2.
 //! - `compare`: the adapter (a) against native p2 (b) and native p3 (c): throughput, round
 //!   trips, a 100-socket server, idle cost, size and instantiation time, with ratios.
+//! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
+//!   datagram accounted for: kernel drops, guest echoes, echoes received.
 //!
 //! Every datagram is numbered and checked: a lost or corrupted one stops the benchmark.
 
 mod compare;
+mod soak;
 mod wait;
 
 use anyhow::Result;
@@ -36,12 +39,25 @@ impl Bench {
             .iter()
             .map(|&f| Ok((f, f.component(&engine)?)))
             .collect::<Result<_>>()?;
-        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-        Ok(Bench { rt, engine, components, quick, scale: 1 })
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        Ok(Bench {
+            rt,
+            engine,
+            components,
+            quick,
+            scale: 1,
+        })
     }
 
     pub fn component(&self, flavor: Flavor) -> &Component {
-        &self.components.iter().find(|(f, _)| *f == flavor).unwrap().1
+        &self
+            .components
+            .iter()
+            .find(|(f, _)| *f == flavor)
+            .unwrap()
+            .1
     }
 
     /// Starts an echo server of `flavor` on `sockets` IPv4 loopback ports, handshakes with
@@ -52,10 +68,19 @@ impl Bench {
         sockets: usize,
         work: impl FnOnce(&mut Peer, &Server) -> Result<T>,
     ) -> Result<(T, Tally)> {
-        let server =
-            Server::start(&self.rt, &self.engine, self.component(flavor), false, sockets, 64)?;
+        let server = Server::start(
+            &self.rt,
+            &self.engine,
+            self.component(flavor),
+            false,
+            sockets,
+            64,
+        )?;
         let mut peer = Peer::new(false)?;
-        let out = match peer.handshake(&server.addrs).and_then(|()| work(&mut peer, &server)) {
+        let out = match peer
+            .handshake(&server.addrs)
+            .and_then(|()| work(&mut peer, &server))
+        {
             Ok(out) => out,
             Err(e) => {
                 let guest = server.post_mortem(&self.rt);
@@ -76,18 +101,33 @@ impl Bench {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let what = args.iter().find(|a| !a.starts_with("--")).map_or("all", String::as_str);
+    let minutes: f64 = match args.iter().position(|a| a == "--minutes") {
+        Some(i) => args
+            .get(i + 1)
+            .ok_or_else(|| anyhow::anyhow!("--minutes N"))?
+            .parse()?,
+        None => 10.0,
+    };
+    let what = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--minutes"))
+        .map_or("all", |(_, a)| a.as_str());
     let mut bench = Bench::new(quick)?;
     if what == "profile" {
         bench.scale = 10;
     }
-    println!("wasmtime 50.0.1 (host-test embedding), IPv4 loopback, {} mode", if quick { "quick" } else { "full" });
+    println!(
+        "wasmtime 50.0.1 (host-test embedding), IPv4 loopback, {} mode",
+        if quick { "quick" } else { "full" }
+    );
     match what {
         "wait" => wait::run(&bench),
         "compare" => compare::run(&bench),
         "all" => wait::run(&bench).and_then(|()| compare::run(&bench)),
         // One long adapter echo run, to profile (`perf record`, RC_ADAPTER_PERFMAP=1).
         "profile" => compare::profile(&bench),
-        other => anyhow::bail!("unknown benchmark {other:?}: wait, compare or all"),
+        "soak" => soak::run(&bench, minutes),
+        other => anyhow::bail!("unknown benchmark {other:?}: wait, compare, all or soak"),
     }
 }

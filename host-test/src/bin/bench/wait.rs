@@ -31,12 +31,25 @@ pub fn run(bench: &Bench) -> Result<()> {
 /// How long the host's p2 sleep really takes, seen from inside a guest.
 fn host_sleep(bench: &Bench) -> Result<()> {
     let path = host_test::artifacts::guest("sleep-probe")?;
-    let out = bench.rt.block_on(host_test::runner::run(&bench.engine, &path, &[], Stdout::Capture));
+    let out = bench.rt.block_on(host_test::runner::run(
+        &bench.engine,
+        &path,
+        &[],
+        Stdout::Capture,
+    ));
     let out = out.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     println!("host sleep (p2 subscribe-duration + block), requested -> took:");
     for line in out.assert_success().lines() {
-        let w: Vec<f64> = line.split_whitespace().filter_map(|x| x.parse().ok()).collect();
-        println!("  {:>8.3} ms -> p50 {:.3} ms, p99 {:.3} ms", w[0] / 1e6, w[1] / 1e6, w[2] / 1e6);
+        let w: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        println!(
+            "  {:>8.3} ms -> p50 {:.3} ms, p99 {:.3} ms",
+            w[0] / 1e6,
+            w[1] / 1e6,
+            w[2] / 1e6
+        );
     }
     Ok(())
 }
@@ -44,8 +57,17 @@ fn host_sleep(bench: &Bench) -> Result<()> {
 fn report_latency(what: &str, results: &[Result<Percentiles>; 2]) -> Result<()> {
     println!("{what} (echo round trip after the pause; wake latency is at most this):");
     for (f, r) in FLAVORS.iter().zip(results) {
-        let p = r.as_ref().map_err(|e| anyhow::anyhow!("{}: {e:?}", f.label()))?;
-        println!("  {:<16} n={:<4} p50 {}  p99 {}  max {}", f.label(), p.n, ms(p.p50), ms(p.p99), ms(p.max));
+        let p = r
+            .as_ref()
+            .map_err(|e| anyhow::anyhow!("{}: {e:?}", f.label()))?;
+        println!(
+            "  {:<16} n={:<4} p50 {}  p99 {}  max {}",
+            f.label(),
+            p.n,
+            ms(p.p50),
+            ms(p.p99),
+            ms(p.max)
+        );
     }
     Ok(())
 }
@@ -127,6 +149,11 @@ fn soak(bench: &Bench, flavor: Flavor) -> Result<()> {
         mib(usage.rss_end as f64),
         tally.send_waits,
     );
-    ensure!(echoed == count, "{}: {} datagrams lost in the soak", flavor.label(), count - echoed);
+    ensure!(
+        echoed == count,
+        "{}: {} datagrams lost in the soak",
+        flavor.label(),
+        count - echoed
+    );
     Ok(())
 }
