@@ -208,16 +208,18 @@ impl Sequence {
             self.drain(i, 16);
         }
         self.slots[i].streams = None;
-        let remote = if self.rng.chance(40) { None } else { Some(self.address(self.slots[i].family)) };
-        let name = remote.as_ref().map_or("none".to_string(), |(n, _)| n.clone());
-        if remote.is_some() && self.slots[i].peer.is_some() {
+        let connect = !self.rng.chance(40);
+        if connect && self.slots[i].peer.is_some() {
             // rc disconnects before it re-connects; 0.2.12 does not (known differences).
-            // Disconnecting first here makes both hosts do the same.
+            // Disconnecting first here makes both hosts do the same. The peer is picked
+            // after, so that it is never this socket's port from before the disconnect.
             let result = self.slots[i].socket.stream(None).map(|_| ());
             self.out(&format!("s{i} stream none, before re-connecting"), result);
             self.slots[i].peer = None;
             self.refresh_port(i);
         }
+        let remote = if connect { Some(self.address(self.slots[i].family)) } else { None };
+        let name = remote.as_ref().map_or("none".to_string(), |(n, _)| n.clone());
         let result = self.slots[i].socket.stream(remote.map(|(_, a)| a));
         self.slots[i].peer = None;
         match result {
@@ -230,7 +232,7 @@ impl Sequence {
         }
         self.slots[i].pending.clear();
         self.refresh_port(i);
-        // The peer may be this socket's own port from before the disconnect above.
+        // A peer nobody has (this socket's port before an earlier disconnect, say).
         let (family, peer) = (self.slots[i].family, self.slots[i].peer);
         self.slots[i].peer_gone = peer.is_some() && !self.slots.iter().any(|s| s.family == family && s.port == peer);
     }
@@ -269,12 +271,16 @@ impl Sequence {
             // Not to dropped sockets, nor to bound ones without streams, whose datagrams would
             // wait in the kernel for an association the model does not follow.
             // Nor to sockets whose receive buffer could overflow: the kernel would drop
-            // datagrams, and when depends on how soon each host reads.
+            // datagrams, and which depends on how soon each host reads.
             let target = to.as_ref().map(port_of).or(self.slots[i].peer);
             let size = [0, 1, 8, 64, 1400, 65_507, 65_508, 65_527, 65_536][self.rng.below(9)];
             let size = if self.rng.chance(70) { size.min(64) } else { size };
             let slot = self.slots.iter().find(|s| s.family == family && s.port.is_some() && s.port == target);
-            let silent = slot.is_some_and(|s| s.streams.is_none() || s.small_buffer);
+            // Nor to a socket associated with another peer: the kernel answers with an ICMP
+            // error, which a connected sender later reports on whichever call comes next.
+            let me = self.slots[i].port;
+            let bounced = |s: &Slot| s.peer.is_some() && (me.is_none() || s.peer != me);
+            let silent = slot.is_some_and(|s| s.streams.is_none() || s.small_buffer || bounced(s));
             let queued: usize = slot.map_or(0, |s| s.pending.iter().map(|(_, d)| d.len()).sum());
             let queued: usize = queued + datagrams.iter().filter(|d: &&OutgoingDatagram| d.remote_address.as_ref().map(port_of).or(self.slots[i].peer) == target).map(|d| d.data.len()).sum::<usize>();
             if silent || queued + size > MAX_QUEUED {
