@@ -173,15 +173,15 @@ impl SocketCore {
             p3::UdpSocket::create(conv::family_to_p3(family)).map_err(conv::error_from_p3)?;
         let o = self.options.get();
         // Values the guest set were accepted once; a refusal here would be the kernel's.
-        let p3 = |r: Result<(), p3::ErrorCode>| r.map_err(conv::error_from_p3);
+        let applied = |r: Result<(), p3::ErrorCode>| r.map_err(conv::error_from_p3);
         if let Some(v) = o.hop_limit {
-            p3(socket.set_unicast_hop_limit(v))?;
+            applied(socket.set_unicast_hop_limit(v))?;
         }
         if let Some(v) = o.receive_buffer {
-            p3(socket.set_receive_buffer_size(v))?;
+            applied(socket.set_receive_buffer_size(v))?;
         }
         if let Some(v) = o.send_buffer {
-            p3(socket.set_send_buffer_size(v))?;
+            applied(socket.set_send_buffer_size(v))?;
         }
         Ok(Endpoint::new(socket, side))
     }

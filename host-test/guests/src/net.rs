@@ -33,6 +33,29 @@ pub fn loopback(family: IpAddressFamily, port: u16) -> IpSocketAddress {
     }
 }
 
+/// The unspecified address (`0.0.0.0` or `::`) with a port, in the given family.
+pub fn unspecified(family: IpAddressFamily, port: u16) -> IpSocketAddress {
+    match family {
+        IpAddressFamily::Ipv4 => IpSocketAddress::Ipv4(Ipv4SocketAddress { port, address: (0, 0, 0, 0) }),
+        IpAddressFamily::Ipv6 => IpSocketAddress::Ipv6(Ipv6SocketAddress {
+            port,
+            flow_info: 0,
+            address: (0, 0, 0, 0, 0, 0, 0, 0),
+            scope_id: 0,
+        }),
+    }
+}
+
+/// `::ffff:127.0.0.1` with a port: IPv4 loopback as an IPv4-mapped IPv6 address.
+pub fn mapped_loopback(port: u16) -> IpSocketAddress {
+    IpSocketAddress::Ipv6(Ipv6SocketAddress {
+        port,
+        flow_info: 0,
+        address: (0, 0, 0, 0, 0, 0xffff, 0x7f00, 1),
+        scope_id: 0,
+    })
+}
+
 pub fn port_of(addr: &IpSocketAddress) -> u16 {
     match addr {
         IpSocketAddress::Ipv4(a) => a.port,

@@ -53,18 +53,6 @@ impl Pair {
     }
 }
 
-fn unspecified(fam: IpAddressFamily, port: u16) -> IpSocketAddress {
-    match fam {
-        IpAddressFamily::Ipv4 => IpSocketAddress::Ipv4(Ipv4SocketAddress { port, address: (0, 0, 0, 0) }),
-        IpAddressFamily::Ipv6 => IpSocketAddress::Ipv6(Ipv6SocketAddress {
-            port,
-            flow_info: 0,
-            address: (0, 0, 0, 0, 0, 0, 0, 0),
-            scope_id: 0,
-        }),
-    }
-}
-
 fn other(fam: IpAddressFamily) -> IpAddressFamily {
     match fam {
         IpAddressFamily::Ipv4 => IpAddressFamily::Ipv6,
@@ -172,12 +160,7 @@ fn mapped_on_ipv4(fam: IpAddressFamily) {
     if fam != IpAddressFamily::Ipv4 {
         return;
     }
-    let mapped = IpSocketAddress::Ipv6(Ipv6SocketAddress {
-        port: 9,
-        flow_info: 0,
-        address: (0, 0, 0, 0, 0, 0xffff, 0x7f00, 1),
-        scope_id: 0,
-    });
+    let mapped = mapped_loopback(9);
     let s = create_udp_socket(fam).unwrap();
     check("ipv4: bind mapped", s.start_bind(&instance_network(), mapped), Err(ErrorCode::InvalidArgument));
     check("ipv4: still unbound", s.local_address(), Err(ErrorCode::InvalidState));

@@ -75,12 +75,7 @@ fn bind_states(fam: IpAddressFamily) {
     drop((a_in, a_out));
     check("finish-bind streaming", s.finish_bind(), Err(ErrorCode::NotInProgress));
     if fam == IpAddressFamily::Ipv6 {
-        let mapped = IpSocketAddress::Ipv6(Ipv6SocketAddress {
-            port: 0,
-            flow_info: 0,
-            address: (0, 0, 0, 0, 0, 0xffff, 0x7f00, 1),
-            scope_id: 0,
-        });
+        let mapped = mapped_loopback(0);
         let m = create_udp_socket(fam).unwrap();
         m.set_ipv6_only(true).unwrap();
         check("bind v4-mapped on v6-only", m.start_bind(&net, mapped), Err(ErrorCode::InvalidArgument));
@@ -189,15 +184,7 @@ fn send_errors(fam: IpAddressFamily) {
     let dg = |data: Vec<u8>, to: Option<IpSocketAddress>| OutgoingDatagram { data, remote_address: to };
     check("unconnected without address", send1(dg(vec![1], None)), Err(ErrorCode::InvalidArgument));
     check("port 0", send1(dg(vec![1], Some(loopback(fam, 0)))), Err(ErrorCode::InvalidArgument));
-    let unspecified = match fam {
-        IpAddressFamily::Ipv4 => IpSocketAddress::Ipv4(Ipv4SocketAddress { port: 9, address: (0, 0, 0, 0) }),
-        IpAddressFamily::Ipv6 => IpSocketAddress::Ipv6(Ipv6SocketAddress {
-            port: 9,
-            flow_info: 0,
-            address: (0, 0, 0, 0, 0, 0, 0, 0),
-            scope_id: 0,
-        }),
-    };
+    let unspecified = unspecified(fam, 9);
     check("unspecified address", send1(dg(vec![1], Some(unspecified))), Err(ErrorCode::InvalidArgument));
     let wrong = loopback(other_family(fam), 9);
     check("wrong family", send1(dg(vec![1], Some(wrong))), Err(ErrorCode::InvalidArgument));

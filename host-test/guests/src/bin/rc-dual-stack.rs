@@ -19,17 +19,8 @@ fn v4(a: (u8, u8, u8, u8), port: u16) -> IpSocketAddress {
     IpSocketAddress::Ipv4(Ipv4SocketAddress { port, address: a })
 }
 
-fn v6(address: (u16, u16, u16, u16, u16, u16, u16, u16), port: u16) -> IpSocketAddress {
-    IpSocketAddress::Ipv6(Ipv6SocketAddress { port, flow_info: 0, address, scope_id: 0 })
-}
-
 fn any6(port: u16) -> IpSocketAddress {
-    v6((0, 0, 0, 0, 0, 0, 0, 0), port)
-}
-
-/// `::ffff:127.0.0.1` with a port: how an IPv4 loopback peer looks to a dual-stack socket.
-fn mapped_loopback(port: u16) -> IpSocketAddress {
-    v6((0, 0, 0, 0, 0, 0xffff, 0x7f00, 1), port)
+    unspecified(IpAddressFamily::Ipv6, port)
 }
 
 fn bind(socket: &UdpSocket, addr: IpSocketAddress) -> Result<(), ErrorCode> {

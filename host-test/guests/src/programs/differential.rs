@@ -160,7 +160,7 @@ impl Sequence {
                 (format!("unspecified:{}", self.port_name(family, port)), unspecified(family, port))
             }
             85..=94 => ("other-family".into(), loopback(other, live.first().copied().unwrap_or(9))),
-            _ => ("mapped".into(), mapped(live.first().copied().unwrap_or(9))),
+            _ => ("mapped".into(), mapped_loopback(live.first().copied().unwrap_or(9))),
         }
     }
 
@@ -432,17 +432,6 @@ impl Sequence {
         // What it sent and nobody received yet stays deliverable on both hosts.
         self.port_gone(family, port);
     }
-}
-
-fn unspecified(family: IpAddressFamily, port: u16) -> IpSocketAddress {
-    match family {
-        IpAddressFamily::Ipv4 => IpSocketAddress::Ipv4(Ipv4SocketAddress { port, address: (0, 0, 0, 0) }),
-        IpAddressFamily::Ipv6 => IpSocketAddress::Ipv6(Ipv6SocketAddress { port, flow_info: 0, address: (0, 0, 0, 0, 0, 0, 0, 0), scope_id: 0 }),
-    }
-}
-
-fn mapped(port: u16) -> IpSocketAddress {
-    IpSocketAddress::Ipv6(Ipv6SocketAddress { port, flow_info: 0, address: (0, 0, 0, 0, 0, 0xffff, 0x7f00, 1), scope_id: 0 })
 }
 
 fn is_unspecified(addr: &IpSocketAddress) -> bool {
