@@ -2,9 +2,10 @@
 //! monotonic-clock interfaces and implements them over the ratified WASI 0.3.0 imports.
 //!
 //! Layout mirrors the WIT: one module per exported rc interface (`udp`, `udp_create_socket`,
-//! `network`, `poll`, `clocks`), `conv` for every rc <-> 0.3 conversion, `dual_stack` for `ipv6-only`, `abi` for the raw
-//! async canonical-ABI calls, `state` for the plain state machines, `socket03` for the 0.3
-//! socket the rc resources share, and `parked` for calls the host could not finish at once.
+//! `network`, `poll`, `clocks`), `conv` for every rc <-> 0.3 conversion, `abi` for the raw
+//! async canonical-ABI calls, `state` and `dual_stack` for the plain state machines and
+//! routing, `socket03` for the 0.3 sockets the rc resources share, and `parked` for calls
+//! the host could not finish at once.
 
 mod abi;
 mod clocks;

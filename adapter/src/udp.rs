@@ -32,7 +32,7 @@ pub struct UdpSocketRep {
     core: Rc<SocketCore>,
     family: IpAddressFamily,
     state: Cell<BindState>,
-    /// `ipv6-only` off (IPv6 only). Our default, as on the Linux hosts these components
+    /// An IPv6 socket with `ipv6-only` off. Our default, as on the Linux hosts these components
     /// ran on: `docs/design.md`, "Dual-stack".
     dual_stack: Cell<bool>,
 }
