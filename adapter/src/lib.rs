@@ -4,8 +4,8 @@
 //! Layout mirrors the WIT: one module per exported rc interface (`udp`, `udp_create_socket`,
 //! `network`, `poll`, `clocks`), `conv` for every rc <-> 0.3 conversion, `abi` for the raw
 //! async canonical-ABI calls, `state` and `dual_stack` for the plain state machines and
-//! routing, `socket03` for the 0.3 sockets the rc resources share, and `parked` for calls
-//! the host could not finish at once.
+//! routing, `socket03` for the 0.3 sockets the rc resources share, `parked` for calls
+//! the host could not finish at once, and `probe_stats` for counting them (a build feature).
 
 mod abi;
 mod clocks;
@@ -14,6 +14,7 @@ mod dual_stack;
 mod network;
 mod parked;
 mod poll;
+mod probe_stats;
 mod socket03;
 mod state;
 mod udp;

@@ -8,6 +8,7 @@
 //! alive until then. This module keeps them, and `reap` collects whatever has resolved.
 
 use crate::abi::{self, CancelOutcome, ReceiveResult, SendResult};
+use crate::probe_stats::{self, Event};
 use crate::socket03::{Endpoint, SocketCore};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -57,6 +58,7 @@ pub fn cancel(subtask: u32, call: Pending) -> Option<Pending> {
                 // that is in a waitable set.
                 abi::join(subtask, set);
                 p.calls.push((subtask, call));
+                probe_stats::count(Event::Parked);
             });
             None
         }
@@ -81,6 +83,7 @@ pub fn reap() {
             return;
         };
         abi::drop_subtask(subtask);
+        probe_stats::count(Event::Reaped);
         if returned {
             deliver_late(call);
         }

@@ -10,6 +10,7 @@ use crate::bindings::wasi::clocks0_2_12::monotonic_clock as p2_clock;
 use crate::clocks;
 use crate::io_rc::poll::{Guest, GuestPollable, PollableBorrow};
 use crate::parked;
+use crate::probe_stats::{self, Event};
 use crate::socket03::SocketCore;
 use crate::state::{self, SendPermit};
 use std::cell::Cell;
@@ -108,5 +109,6 @@ pub fn yield_to_host() {
 
 /// Blocks the whole store until the host's first timer tick at or after `wake`.
 fn sleep_until(now: u64, wake: u64) {
+    probe_stats::count(Event::Sleep);
     p2_clock::subscribe_duration(state::sleep_request(now, wake)).block();
 }

@@ -15,6 +15,7 @@ use crate::dual_stack::{self, Layout, Side};
 use crate::p3;
 use crate::parked::{self, Pending};
 use crate::poll;
+use crate::probe_stats::{self, Event};
 use crate::rc::network::{ErrorCode, IpAddressFamily};
 use crate::state::ProbeSchedule;
 use core::net::SocketAddr;
@@ -347,10 +348,15 @@ impl SocketCore {
             Some(outcome) => {
                 self.accept(outcome, endpoint.side);
                 schedule.on_data(now);
+                probe_stats::count(Event::ProbeHit);
             }
-            None => schedule.on_empty(now, crowd),
+            None => {
+                schedule.on_empty(now, crowd);
+                probe_stats::count(Event::ProbeEmpty);
+            }
         }
         endpoint.probe.set(schedule);
+        probe_stats::report_if_due(now);
         got
     }
 
@@ -445,6 +451,7 @@ fn spend_host_io() {
     let spent = HOST_IO_SINCE_YIELD.get() + 1;
     if spent >= HOST_IO_PER_YIELD {
         poll::yield_to_host();
+        probe_stats::count(Event::Yield);
         HOST_IO_SINCE_YIELD.set(0);
     } else {
         HOST_IO_SINCE_YIELD.set(spent);

@@ -225,7 +225,7 @@ impl ProbeSchedule {
         self.empty_streak = 0;
         if self.sparse {
             self.sparse_hits = self.sparse_hits.wrapping_add(1);
-            self.reprobe = self.sparse_hits % BURST_TEST_EVERY == 0;
+            self.reprobe = self.sparse_hits.is_multiple_of(BURST_TEST_EVERY);
         } else {
             self.reprobe = true;
         }

@@ -41,37 +41,62 @@ fn cargo(subcommand: &str, manifest: &Path, target_dir: &Path, args: &[&str]) ->
     Ok(())
 }
 
-/// Builds the adapter's core module and turns it into a component (what
+/// How the adapter is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdapterBuild {
+    /// As shipped.
+    Shipped,
+    /// With the `probe-stats` feature (`adapter/src/probe_stats.rs`), for `bench soak`.
+    ProbeStats,
+}
+
+impl AdapterBuild {
+    fn suffix(self) -> &'static str {
+        match self {
+            AdapterBuild::Shipped => "",
+            AdapterBuild::ProbeStats => "-probe-stats",
+        }
+    }
+}
+
+/// Builds the shipped adapter's core module and turns it into a component (what
 /// `scripts/build-adapter.sh` does with `wasm-tools component new`).
 pub fn adapter() -> Result<PathBuf> {
-    static ADAPTER: OnceLock<PathBuf> = OnceLock::new();
-    if let Some(p) = ADAPTER.get() {
+    adapter_built(AdapterBuild::Shipped)
+}
+
+/// `adapter`, built as `build` says, once per process.
+pub fn adapter_built(build: AdapterBuild) -> Result<PathBuf> {
+    static BUILT: Mutex<Vec<(AdapterBuild, PathBuf)>> = Mutex::new(Vec::new());
+    let _guard = build_lock();
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, p)) = built.iter().find(|(b, _)| *b == build) {
         return Ok(p.clone());
     }
-    let _guard = build_lock();
     let root = repo_root();
-    cargo(
-        "rustc",
-        &root.join("Cargo.toml"),
-        &root.join("target/wasm"),
-        &[
-            "-p",
-            "adapter",
-            "--release",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--crate-type",
-            "cdylib",
-        ],
-    )?;
-    let core = std::fs::read(root.join("target/wasm/wasm32-unknown-unknown/release/adapter.wasm"))?;
+    let target = root.join(format!("target/wasm{}", build.suffix()));
+    let mut args = vec![
+        "-p",
+        "adapter",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--crate-type",
+        "cdylib",
+    ];
+    if build == AdapterBuild::ProbeStats {
+        args.extend(["--features", "probe-stats"]);
+    }
+    cargo("rustc", &root.join("Cargo.toml"), &target, &args)?;
+    let core = std::fs::read(target.join("wasm32-unknown-unknown/release/adapter.wasm"))?;
     let component = wit_component::ComponentEncoder::default()
         .module(&core)?
         .validate(true)
         .encode()?;
-    let out = components_dir().join("rc-adapter.wasm");
+    let out = components_dir().join(format!("rc-adapter{}.wasm", build.suffix()));
     write_atomically(&out, &component)?;
-    Ok(ADAPTER.get_or_init(|| out).clone())
+    built.push((build, out.clone()));
+    Ok(out)
 }
 
 /// Builds every guest (wasm32-wasip2 commands: the legacy ones written against the rc WIT,
@@ -97,19 +122,24 @@ pub fn guest(name: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The guest plugged with the adapter by wac-graph, written to `target/components` once
-/// per process.
+/// The guest plugged with the shipped adapter by wac-graph, written to `target/components`
+/// once per process.
 pub fn plugged(name: &str) -> Result<PathBuf> {
-    static PLUGGED: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
-    let (adapter, guest) = (adapter()?, guest(name)?);
+    plugged_with(name, AdapterBuild::Shipped)
+}
+
+/// `plugged`, with the adapter built as `build` says.
+pub fn plugged_with(name: &str, build: AdapterBuild) -> Result<PathBuf> {
+    static PLUGGED: Mutex<Vec<(String, AdapterBuild, PathBuf)>> = Mutex::new(Vec::new());
+    let (adapter, guest) = (adapter_built(build)?, guest(name)?);
     let mut done = PLUGGED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, path)) = done.iter().find(|(n, _)| n == name) {
+    if let Some((_, _, path)) = done.iter().find(|(n, b, _)| n == name && *b == build) {
         return Ok(path.clone());
     }
     let bytes = crate::compose::plug(&std::fs::read(adapter)?, &std::fs::read(guest)?)?;
-    let out = components_dir().join(format!("{name}.plugged.wasm"));
+    let out = components_dir().join(format!("{name}{}.plugged.wasm", build.suffix()));
     write_atomically(&out, &bytes)?;
-    done.push((name.to_string(), out.clone()));
+    done.push((name.to_string(), build, out.clone()));
     Ok(out)
 }
 

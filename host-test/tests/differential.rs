@@ -73,7 +73,7 @@ async fn rc_through_the_adapter_matches_native_p2() {
             run(&engine, &p2, start, count)
         );
         let (a, b) = (a.assert_success(), b.assert_success());
-        if let Some(diff) = first_difference(&a, &b) {
+        if let Some(diff) = first_difference(a, b) {
             panic!(
                 "seeds {start}..{}: outputs differ at\n{diff}",
                 start + count

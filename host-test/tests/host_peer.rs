@@ -92,52 +92,7 @@ fn every_benchmark_flavor_echoes_over_several_sockets() {
             peer.stop(server.addrs[0]).unwrap();
             let tally = server.finish(&rt).unwrap();
             // hellos + 600 + stop; the handshake may have sent extra hellos.
-            assert!(
-                tally.echoed >= 3 + 600 + 1,
-                "{flavor:?} ipv6={ipv6}: {tally:?}"
-            );
+            assert!(tally.echoed > 3 + 600, "{flavor:?} ipv6={ipv6}: {tally:?}");
         }
-    }
-}
-
-/// The soak's short CI variant (`bench soak` runs it for 10 minutes): a host blaster
-/// overruns a plugged echo server for 3 s, on v4 and v6. Every datagram the kernel delivered
-/// to the adapter must reach the guest, and every echo must reach the peer or show up in the
-/// peer's kernel drop counter; adapter memory must stop growing.
-#[test]
-fn soak_accounts_for_every_datagram() {
-    use host_test::bench::guest::{Flavor, Server};
-    use host_test::bench::soak;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let engine = runner::engine().unwrap();
-    let component = Flavor::Adapter.component(&engine).unwrap();
-    for ipv6 in [false, true] {
-        let server = Server::start(&rt, &engine, &component, ipv6, 1, 64).unwrap();
-        let mut peer = Peer::new(ipv6).unwrap();
-        peer.handshake(&server.addrs).unwrap();
-        let every = Duration::from_millis(500);
-        let result = soak::run(&rt, server, peer.socket(), Duration::from_secs(3), every).unwrap();
-        result.check().unwrap();
-        assert!(
-            result.guest_echoed > 1_000,
-            "the guest echoed too little: {result:?}"
-        );
-        let (first, last) = (
-            result.samples.first().unwrap(),
-            result.samples.last().unwrap(),
-        );
-        assert!(
-            last.linear_memory <= first.linear_memory + (1 << 20),
-            "linear memory grew: {:?}",
-            result.samples
-        );
-        assert!(
-            last.heap <= first.heap + (32 << 20),
-            "host heap grew: {:?}",
-            result.samples
-        );
     }
 }

@@ -81,6 +81,20 @@ impl Server {
         sockets: usize,
         batch: u64,
     ) -> Result<Server> {
+        Server::start_with(rt, engine, component, ipv6, sockets, batch, None)
+    }
+
+    /// `start`, with the guest setting each socket's receive buffer to `receive_buffer` bytes
+    /// (the rc and p2 echo servers only; the kernel caps it at `net.core.rmem_max`).
+    pub fn start_with(
+        rt: &tokio::runtime::Runtime,
+        engine: &Engine,
+        component: &Component,
+        ipv6: bool,
+        sockets: usize,
+        batch: u64,
+        receive_buffer: Option<u64>,
+    ) -> Result<Server> {
         let ip = if ipv6 { "::1" } else { "127.0.0.1" };
         let ports = free_ports(ip, sockets)?;
         let addrs = ports
@@ -91,6 +105,9 @@ impl Server {
             if ipv6 { "ipv6" } else { "ipv4" }.to_string(),
             batch.to_string(),
         ];
+        if let Some(bytes) = receive_buffer {
+            args.extend(["--receive-buffer".to_string(), bytes.to_string()]);
+        }
         args.extend(ports.iter().map(u16::to_string));
         let (engine, component) = (engine.clone(), component.clone());
         let memory = MemoryGauge::default();

@@ -3,6 +3,7 @@
 
 pub mod guest;
 pub mod peer;
+pub mod probe_stats;
 pub mod process;
 pub mod soak;
 pub mod stats;

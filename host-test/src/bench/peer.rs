@@ -65,10 +65,10 @@ impl Peer {
             let mut tries = 0;
             loop {
                 self.socket.send_to(b"hello", addr)?;
-                if let Ok((_, from)) = self.socket.recv_from(&mut self.buf) {
-                    if from == addr {
-                        break;
-                    }
+                if let Ok((_, from)) = self.socket.recv_from(&mut self.buf)
+                    && from == addr
+                {
+                    break;
                 }
                 tries += 1;
                 ensure!(tries < 400, "{addr} never answered");

@@ -7,6 +7,7 @@
 //! never saw, any duplicate and any corrupted echo is an error.
 
 use crate::bench::guest::{Server, Tally};
+use crate::bench::probe_stats::{ProbeCounts, ProbeStats};
 use crate::bench::process::heap_in_use;
 use anyhow::{Context, Result, ensure};
 use std::net::{SocketAddr, UdpSocket};
@@ -29,6 +30,8 @@ pub struct Sample {
     pub server_drops: u64,
     pub heap: u64,
     pub linear_memory: usize,
+    /// The adapter's latest counts, when it was built with `probe-stats`.
+    pub probes: Option<ProbeCounts>,
 }
 
 /// What a soak ends with; `check` says whether it balances.
@@ -88,13 +91,15 @@ pub fn kernel_drops(addr: SocketAddr) -> Result<u64> {
 }
 
 /// Blasts `server` (started, handshaken by `peer`) for `duration`, sampling every `every`.
-/// Then waits for the server to catch up, stops it and balances the books.
+/// Then waits for the server to catch up, stops it and balances the books. `probes`: the
+/// listener for a `probe-stats` adapter's reports, if the server runs one.
 pub fn run(
     rt: &tokio::runtime::Runtime,
     server: Server,
     peer: &UdpSocket,
     duration: Duration,
     every: Duration,
+    probes: Option<&ProbeStats>,
 ) -> Result<Soak> {
     let to = server.addrs[0];
     let drops_at_start = kernel_drops(to)?;
@@ -117,7 +122,7 @@ pub fn run(
         data[..8].copy_from_slice(&sent.to_le_bytes());
         peer.send_to(&data, to)?;
         sent += 1;
-        if sent % 1024 == 0 && start.elapsed() >= next_sample {
+        if sent.is_multiple_of(1024) && start.elapsed() >= next_sample {
             next_sample += every;
             samples.push(Sample {
                 at: start.elapsed(),
@@ -126,6 +131,7 @@ pub fn run(
                 server_drops: kernel_drops(to)? - drops_at_start,
                 heap: heap_in_use(),
                 linear_memory: server.memory.bytes(),
+                probes: probes.and_then(ProbeStats::latest),
             });
         }
     }

@@ -1,13 +1,15 @@
 //! Benchmarks of the rc adapter, run inside one wasmtime 50.0.1 embedding.
 //!
-//! `cargo run --release -p host-test --bin bench -- [wait|compare|all|soak] [--quick] [--minutes N]`
+//! `cargo run --release -p host-test --bin bench -- [wait|compare|all|profile|soak] [--quick]`
+//! and, for `soak`, `[--minutes N] [--receive-buffer BYTES] [--probe-stats]`.
 //!
 //! - `wait`: the wait loop (issue 2): wake latency, idle cost and a 10 s soak, for the adapter
 //!   and, as the baseline in the same run, the same program on wasmtime's native p2.
 //! - `compare`: the adapter (a) against native p2 (b) and native p3 (c): throughput, round
 //!   trips, a 100-socket server, idle cost, size and instantiation time, with ratios.
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
-//!   datagram accounted for: kernel drops, guest echoes, echoes received.
+//!   datagram accounted for: kernel drops, guest echoes, echoes received. `--probe-stats`
+//!   also counts the adapter's parked host calls (`adapter/src/probe_stats.rs`).
 //!
 //! Every datagram is numbered and checked: a lost or corrupted one stops the benchmark.
 
@@ -98,20 +100,36 @@ impl Bench {
     }
 }
 
+/// Options that take a value; everything else starting with `--` is a switch.
+const VALUED: [&str; 2] = ["--minutes", "--receive-buffer"];
+
+fn value_of<T: std::str::FromStr>(args: &[String], flag: &str) -> Result<Option<T>>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    match args.iter().position(|a| a == flag) {
+        Some(i) => {
+            let value = args
+                .get(i + 1)
+                .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
+            Ok(Some(value.parse()?))
+        }
+        None => Ok(None),
+    }
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let minutes: f64 = match args.iter().position(|a| a == "--minutes") {
-        Some(i) => args
-            .get(i + 1)
-            .ok_or_else(|| anyhow::anyhow!("--minutes N"))?
-            .parse()?,
-        None => 10.0,
+    let soak_options = soak::Options {
+        minutes: value_of(&args, "--minutes")?.unwrap_or(10.0),
+        receive_buffer: value_of(&args, "--receive-buffer")?,
+        probe_stats: args.iter().any(|a| a == "--probe-stats"),
     };
     let what = args
         .iter()
         .enumerate()
-        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || args[i - 1] != "--minutes"))
+        .find(|(i, a)| !a.starts_with("--") && (*i == 0 || !VALUED.contains(&args[i - 1].as_str())))
         .map_or("all", |(_, a)| a.as_str());
     let mut bench = Bench::new(quick)?;
     if what == "profile" {
@@ -127,7 +145,7 @@ fn main() -> Result<()> {
         "all" => wait::run(&bench).and_then(|()| compare::run(&bench)),
         // One long adapter echo run, to profile (`perf record`, RC_ADAPTER_PERFMAP=1).
         "profile" => compare::profile(&bench),
-        "soak" => soak::run(&bench, minutes),
-        other => anyhow::bail!("unknown benchmark {other:?}: wait, compare, all or soak"),
+        "soak" => soak::run(&bench, &soak_options),
+        other => anyhow::bail!("unknown benchmark {other:?}: wait, compare, all, profile or soak"),
     }
 }

@@ -1,41 +1,89 @@
-//! `bench soak [--minutes N]`: the plugged echo server under a host blaster for N minutes
-//! (default 10), with every datagram accounted for (`host_test::bench::soak`).
+//! `bench soak [--minutes N] [--receive-buffer BYTES] [--probe-stats]`: the plugged echo
+//! server under a host blaster for N minutes (default 10), with every datagram accounted for
+//! (`host_test::bench::soak`). `--receive-buffer` has the guest set its socket's receive
+//! buffer; `--probe-stats` plugs an adapter built with that feature and prints its counts of
+//! empty probes and parked host calls.
 
 use crate::Bench;
 use anyhow::Result;
+use host_test::artifacts::{self, AdapterBuild};
 use host_test::bench::guest::{Flavor, Server};
 use host_test::bench::peer::Peer;
+use host_test::bench::probe_stats::ProbeStats;
 use host_test::bench::soak;
 use host_test::bench::stats::mib;
 use std::time::Duration;
+use wasmtime::component::Component;
 
-pub fn run(bench: &Bench, minutes: f64) -> Result<()> {
+/// What to soak.
+pub struct Options {
+    pub minutes: f64,
+    /// Bytes the guest asks for with `set-receive-buffer-size`; `None` keeps the kernel's.
+    pub receive_buffer: Option<u64>,
+    pub probe_stats: bool,
+}
+
+pub fn run(bench: &Bench, options: &Options) -> Result<()> {
+    let minutes = options.minutes;
     let duration = Duration::from_secs_f64(minutes * 60.0);
     let every = Duration::from_secs_f64((minutes * 6.0).clamp(1.0, 60.0));
-    println!("\n== soak: (a) rc + adapter echo server, host blaster at full speed, {minutes} min");
-    let server = Server::start(
+    let buffer = options
+        .receive_buffer
+        .map_or("the kernel's default".to_string(), |b| {
+            format!("{b} B asked")
+        });
+    println!(
+        "\n== soak: (a) rc + adapter echo server, host blaster at full speed, {minutes} min, receive buffer {buffer}"
+    );
+    let (probes, stats_component);
+    let component = if options.probe_stats {
+        probes = Some(ProbeStats::listen()?);
+        let path = artifacts::plugged_with("echo-server", AdapterBuild::ProbeStats)?;
+        stats_component =
+            Component::from_file(&bench.engine, &path).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        &stats_component
+    } else {
+        probes = None;
+        bench.component(Flavor::Adapter)
+    };
+    let server = Server::start_with(
         &bench.rt,
         &bench.engine,
-        bench.component(Flavor::Adapter),
+        component,
         false,
         1,
         64,
+        options.receive_buffer,
     )?;
     let mut peer = Peer::new(false)?;
     peer.handshake(&server.addrs)?;
-    let result = soak::run(&bench.rt, server, peer.socket(), duration, every)?;
-    println!("| time s | sent | echoed | kernel drops at server | host heap | linear memory |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    let result = soak::run(
+        &bench.rt,
+        server,
+        peer.socket(),
+        duration,
+        every,
+        probes.as_ref(),
+    )?;
+    println!(
+        "| time s | sent | echoed | kernel drops at server | host heap | linear memory | parked host calls |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     for s in &result.samples {
         println!(
-            "| {:.0} | {} | {} | {} | {} | {} |",
+            "| {:.0} | {} | {} | {} | {} | {} | {} |",
             s.at.as_secs_f64(),
             s.sent,
             s.echoed,
             s.server_drops,
             mib(s.heap as f64),
-            mib(s.linear_memory as f64)
+            mib(s.linear_memory as f64),
+            s.probes
+                .map_or("-".to_string(), |p| p.parked_now().to_string())
         );
+    }
+    if let Some(last) = probes.as_ref().and_then(ProbeStats::latest) {
+        println!("adapter's last report: {last:?}");
     }
     println!(
         "sent {}, kernel drops at the server {}, echoed by the guest {}, received by the peer {}, kernel drops at the peer {}",
