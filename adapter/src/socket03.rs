@@ -211,20 +211,20 @@ impl SocketCore {
     }
 
     pub fn local_address(&self) -> Result<SocketAddr, ErrorCode> {
-        let endpoint = self.primary();
-        let addr = endpoint
-            .socket
-            .get_local_address()
-            .map_err(conv::error_from_p3)?;
-        Ok(dual_stack::shown(endpoint.side, conv::from_p3(addr)))
+        self.primary_address(p3::UdpSocket::get_local_address)
     }
 
     pub fn remote_address(&self) -> Result<SocketAddr, ErrorCode> {
+        self.primary_address(p3::UdpSocket::get_remote_address)
+    }
+
+    /// An address of the primary 0.3 socket, as the guest sees it.
+    fn primary_address(
+        &self,
+        get: impl FnOnce(&p3::UdpSocket) -> Result<p3::IpSocketAddress, p3::ErrorCode>,
+    ) -> Result<SocketAddr, ErrorCode> {
         let endpoint = self.primary();
-        let addr = endpoint
-            .socket
-            .get_remote_address()
-            .map_err(conv::error_from_p3)?;
+        let addr = get(&endpoint.socket).map_err(conv::error_from_p3)?;
         Ok(dual_stack::shown(endpoint.side, conv::from_p3(addr)))
     }
 

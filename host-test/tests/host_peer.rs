@@ -83,7 +83,7 @@ fn every_benchmark_flavor_echoes_over_several_sockets() {
     for flavor in Flavor::ALL {
         let component = flavor.component(&engine).unwrap();
         for ipv6 in [false, true] {
-            let server = Server::start(&rt, &engine, &component, ipv6, 3, 16).unwrap();
+            let server = Server::start(&rt, &engine, &component, ipv6, 3, 16, None).unwrap();
             let mut peer = Peer::new(ipv6).unwrap();
             peer.handshake(&server.addrs).unwrap();
             for size in [8, 1400] {

@@ -32,7 +32,7 @@ fn soak(build: AdapterBuild, ipv6: bool, probes: Option<&ProbeStats>) -> Soak {
     let path = artifacts::plugged_with("echo-server", build).unwrap();
     let component = Component::from_file(&engine, &path).unwrap();
     let server =
-        Server::start_with(&rt, &engine, &component, ipv6, 1, 64, Some(RECEIVE_BUFFER)).unwrap();
+        Server::start(&rt, &engine, &component, ipv6, 1, 64, Some(RECEIVE_BUFFER)).unwrap();
     let mut peer = Peer::new(ipv6).unwrap();
     peer.handshake(&server.addrs).unwrap();
     let every = Duration::from_millis(500);

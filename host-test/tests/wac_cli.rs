@@ -3,7 +3,8 @@
 
 use host_test::artifacts;
 use host_test::runner::{self, Stdout};
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wac_cli_plug_then_run_the_example() {
@@ -87,12 +88,7 @@ fn plug_script_names_uncovered_rc_imports_and_stops() {
 
     let out = dir.join("legacy-tcp.plugged.wasm");
     let _ = std::fs::remove_file(&out);
-    let plug = Command::new("bash")
-        .arg(root.join("scripts/plug.sh"))
-        .arg(&legacy)
-        .arg(&out)
-        .output()
-        .unwrap();
+    let plug = plug_sh(&legacy, &out);
     let stderr = String::from_utf8_lossy(&plug.stderr);
     assert!(!plug.status.success(), "plug.sh must fail: {stderr}");
     let listed: Vec<&str> = stderr
@@ -118,16 +114,21 @@ fn plug_script_names_uncovered_rc_imports_and_stops() {
 
     let covered = artifacts::guest("rc-conformance").unwrap();
     let out = dir.join("rc-conformance.plugged.wasm");
-    let plug = Command::new("bash")
-        .arg(root.join("scripts/plug.sh"))
-        .arg(&covered)
-        .arg(&out)
-        .output()
-        .unwrap();
+    let plug = plug_sh(&covered, &out);
     assert!(
         plug.status.success(),
         "{}",
         String::from_utf8_lossy(&plug.stderr)
     );
     assert!(out.exists());
+}
+
+/// Runs `scripts/plug.sh LEGACY OUT`.
+fn plug_sh(legacy: &Path, out: &Path) -> Output {
+    Command::new("bash")
+        .arg(artifacts::repo_root().join("scripts/plug.sh"))
+        .arg(legacy)
+        .arg(out)
+        .output()
+        .unwrap()
 }

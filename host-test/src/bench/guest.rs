@@ -73,20 +73,9 @@ pub struct Tally {
 
 impl Server {
     /// Starts `component` as an echo server on `sockets` loopback ports. `ipv6` picks ::1.
+    /// `receive_buffer`: bytes the guest asks for each socket's receive buffer (the rc and p2
+    /// echo servers only; the kernel caps it at `net.core.rmem_max`).
     pub fn start(
-        rt: &tokio::runtime::Runtime,
-        engine: &Engine,
-        component: &Component,
-        ipv6: bool,
-        sockets: usize,
-        batch: u64,
-    ) -> Result<Server> {
-        Server::start_with(rt, engine, component, ipv6, sockets, batch, None)
-    }
-
-    /// `start`, with the guest setting each socket's receive buffer to `receive_buffer` bytes
-    /// (the rc and p2 echo servers only; the kernel caps it at `net.core.rmem_max`).
-    pub fn start_with(
         rt: &tokio::runtime::Runtime,
         engine: &Engine,
         component: &Component,

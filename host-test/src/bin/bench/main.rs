@@ -77,6 +77,7 @@ impl Bench {
             false,
             sockets,
             64,
+            None,
         )?;
         let mut peer = Peer::new(false)?;
         let out = match peer

@@ -35,21 +35,17 @@ pub fn run(bench: &Bench, options: &Options) -> Result<()> {
     println!(
         "\n== soak: (a) rc + adapter echo server, host blaster at full speed, {minutes} min, receive buffer {buffer}"
     );
-    let (probes, stats_component);
+    let probes = options.probe_stats.then(ProbeStats::listen).transpose()?;
     let component = if options.probe_stats {
-        probes = Some(ProbeStats::listen()?);
         let path = artifacts::plugged_with("echo-server", AdapterBuild::ProbeStats)?;
-        stats_component =
-            Component::from_file(&bench.engine, &path).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        &stats_component
+        Component::from_file(&bench.engine, &path).map_err(|e| anyhow::anyhow!("{e:?}"))?
     } else {
-        probes = None;
-        bench.component(Flavor::Adapter)
+        bench.component(Flavor::Adapter).clone()
     };
-    let server = Server::start_with(
+    let server = Server::start(
         &bench.rt,
         &bench.engine,
-        component,
+        &component,
         false,
         1,
         64,
