@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# run.sh PLUGGED.wasm [ARGS..]: runs a plugged component in wasmtime 50.0.1 (embedded, with
-# the same settings as `wasmtime run -W component-model-more-async-builtins=y
-# -S inherit-network=y`; see README).
+# run.sh [WASMTIME FLAGS..] FIXED.wasm [ARGS..]: runs a plugged component with the wasmtime
+# 50.0.1 CLI and the flags the README lists (the line is read from README.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-wasm=$(realpath "${1:?usage: run.sh PLUGGED.wasm [ARGS..]}"); shift
-cargo run -q --manifest-path "$root/Cargo.toml" -p host-test --bin run-component -- "$wasm" "$@"
+line=$(grep -m1 '^wasmtime run .* fixed.wasm' "$root/README.md")
+flags=${line#wasmtime run }
+flags=${flags% fixed.wasm*}
+# shellcheck disable=SC2086 # the README's flags are words
+exec wasmtime run $flags "$@"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need: the pinned toolchain with its wasm targets
-# (rust-toolchain.toml), wasm-tools 1.263.0 and wac-cli 0.12.0. Safe to run again.
+# (rust-toolchain.toml), wasm-tools 1.263.0, wac-cli 0.12.0 and the wasmtime 50.0.1 CLI
+# (skipped when the right version is on PATH), and fetches the 2023 preview1 adapters the
+# legacy test guests are built with. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +19,5 @@ need() { # need BINARY VERSION CRATE [cargo install flags..]
 }
 need wasm-tools 1.263.0 wasm-tools
 need wac 0.12.0 wac-cli --no-default-features --features wit
+need wasmtime 50.0.1 wasmtime-cli
+bash scripts/fetch-preview1-adapters.sh >/dev/null

@@ -1,8 +1,8 @@
 //! Every rc <-> 0.3 conversion: socket addresses, address families, error codes, and the rc
 //! address checks wasmtime 15 made before any syscall.
 
-use crate::abi::RawSocketAddress;
 use crate::p3;
+use crate::p3_udp::abi::RawSocketAddress;
 use crate::rc::network::{
     ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
 };

@@ -143,6 +143,120 @@ pub fn plugged_with(name: &str, build: AdapterBuild) -> Result<PathBuf> {
     Ok(out)
 }
 
+/// The preview1 adapter a 2023 tool wrapped a `wasm32-wasi` module with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Era {
+    /// wasmtime 15, cargo-component 0.5.0, jco 0.14.0/0.14.1, componentize-py 0.7: everything
+    /// `@0.2.0-rc-2023-11-10`.
+    Nov2023,
+    /// wasmtime 16, cargo-component 0.6.0, componentize-py 0.8-0.10, jco 0.14.2: `wasi:cli/*`
+    /// `@0.2.0-rc-2023-12-05`, the rest `@0.2.0-rc-2023-11-10`.
+    Dec2023,
+}
+
+impl Era {
+    /// The version string of its `wasi:cli` interfaces.
+    pub fn cli_version(self) -> &'static str {
+        match self {
+            Era::Nov2023 => "0.2.0-rc-2023-11-10",
+            Era::Dec2023 => "0.2.0-rc-2023-12-05",
+        }
+    }
+}
+
+/// A legacy program (`host-test/guests`) built as 2023 users built components: compiled for
+/// `wasm32-wasip1`, then turned into a component with that era's preview1 command adapter
+/// (`scripts/fetch-preview1-adapters.sh`), as `wasm-tools component new --adapt` does.
+pub fn legacy(name: &str, era: Era) -> Result<PathBuf> {
+    static CORE: OnceLock<()> = OnceLock::new();
+    static ADAPTERS: OnceLock<PathBuf> = OnceLock::new();
+    static BUILT: Mutex<Vec<(String, Era, PathBuf)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, path)) = built.iter().find(|(n, e, _)| n == name && *e == era) {
+        return Ok(path.clone());
+    }
+    let root = repo_root();
+    if CORE.get().is_none() {
+        let _guard = build_lock();
+        cargo(
+            "build",
+            &root.join("host-test/guests/Cargo.toml"),
+            &root.join("target/guests"),
+            &[
+                "--release",
+                "--target",
+                "wasm32-wasip1",
+                "-p",
+                "rc-guests",
+                "--bins",
+            ],
+        )?;
+        let _ = CORE.set(());
+    }
+    let adapters = match ADAPTERS.get() {
+        Some(dir) => dir.clone(),
+        None => {
+            let _guard = build_lock();
+            let out = Command::new("bash")
+                .arg(root.join("scripts/fetch-preview1-adapters.sh"))
+                .output()
+                .context("running scripts/fetch-preview1-adapters.sh")?;
+            if !out.status.success() {
+                bail!(
+                    "fetch-preview1-adapters.sh: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let dir = root.join(String::from_utf8(out.stdout)?.trim());
+            ADAPTERS.get_or_init(|| dir).clone()
+        }
+    };
+    let core = std::fs::read(root.join(format!("target/guests/wasm32-wasip1/release/{name}.wasm")))
+        .with_context(|| format!("no wasm32-wasip1 guest named {name}"))?;
+    let adapter = std::fs::read(adapters.join(format!(
+        "{}.command.wasm",
+        era.cli_version().trim_start_matches("0.2.0-")
+    )))?;
+    let component = wit_component::ComponentEncoder::default()
+        .module(&core)?
+        .adapter("wasi_snapshot_preview1", &adapter)?
+        .validate(true)
+        .encode()?;
+    let out = components_dir().join(format!("{name}.{}.legacy.wasm", era.cli_version()));
+    write_atomically(&out, &component)?;
+    built.push((name.to_string(), era, out.clone()));
+    Ok(out)
+}
+
+/// `legacy(name, era)` made runnable by `scripts/plug.sh` (the real `wac` CLI) with the
+/// shipped adapter, once per process.
+pub fn legacy_plugged(name: &str, era: Era) -> Result<PathBuf> {
+    static PLUGGED: Mutex<Vec<(String, Era, PathBuf)>> = Mutex::new(Vec::new());
+    let adapter = adapter()?;
+    let mut done = PLUGGED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, _, path)) = done.iter().find(|(n, e, _)| n == name && *e == era) {
+        return Ok(path.clone());
+    }
+    let legacy = legacy(name, era)?;
+    let out = components_dir().join(format!("{name}.{}.fixed.wasm", era.cli_version()));
+    let plug = Command::new("bash")
+        .arg(repo_root().join("scripts/plug.sh"))
+        .arg(&legacy)
+        .arg(&out)
+        .env("RC_ADAPTER", &adapter)
+        .output()
+        .context("running scripts/plug.sh")?;
+    if !plug.status.success() {
+        bail!(
+            "plug.sh {}: {}",
+            legacy.display(),
+            String::from_utf8_lossy(&plug.stderr)
+        );
+    }
+    done.push((name.to_string(), era, out.clone()));
+    Ok(out)
+}
+
 /// Other test processes may be loading the previous file: replace it, never truncate it.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));

@@ -7,3 +7,4 @@ pub mod bench;
 pub mod compose;
 pub mod runner;
 pub mod surface;
+pub mod wasmtime_cli;

@@ -123,7 +123,11 @@ pub fn linker(engine: &Engine) -> Result<Linker<Host>> {
 /// A store with a default WASI context (no args, network allowed).
 pub fn store(engine: &Engine) -> Store<Host> {
     let mut builder = WasiCtxBuilder::new();
-    builder.inherit_network().allow_udp(true);
+    builder
+        .inherit_network()
+        .allow_udp(true)
+        .allow_tcp(true)
+        .allow_ip_name_lookup(true);
     let memory = MemoryGauge::default();
     Store::new(
         engine,
@@ -170,7 +174,9 @@ pub async fn run_component_with(
         .args(&argv)
         .inherit_stderr()
         .inherit_network()
-        .allow_udp(true);
+        .allow_udp(true)
+        .allow_tcp(true)
+        .allow_ip_name_lookup(true);
     match stdout {
         Stdout::Capture => builder.stdout(pipe.clone()),
         Stdout::Inherit => builder.inherit_stdout(),

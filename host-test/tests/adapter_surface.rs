@@ -1,7 +1,40 @@
-//! The adapter's checked import and export lists. A change here is a change to what users
-//! must provide (host features, wasmtime flags): update README and BENCHMARKS.md with it.
+//! The adapter's checked import and export lists, and the legacy guests' own surface. A change
+//! to the adapter's lists is a change to what users must provide (host features, wasmtime
+//! flags): update README and BENCHMARKS.md with it.
 
-use host_test::{artifacts, surface};
+use host_test::artifacts::{self, Era};
+use host_test::surface;
+
+/// The interfaces of the rc `wasi:cli/command` world, without the version.
+const RC_COMMAND_WORLD: [&str; 27] = [
+    "wasi:cli/environment",
+    "wasi:cli/exit",
+    "wasi:cli/stderr",
+    "wasi:cli/stdin",
+    "wasi:cli/stdout",
+    "wasi:cli/terminal-input",
+    "wasi:cli/terminal-output",
+    "wasi:cli/terminal-stderr",
+    "wasi:cli/terminal-stdin",
+    "wasi:cli/terminal-stdout",
+    "wasi:clocks/monotonic-clock",
+    "wasi:clocks/wall-clock",
+    "wasi:filesystem/preopens",
+    "wasi:filesystem/types",
+    "wasi:io/error",
+    "wasi:io/poll",
+    "wasi:io/streams",
+    "wasi:random/insecure",
+    "wasi:random/insecure-seed",
+    "wasi:random/random",
+    "wasi:sockets/instance-network",
+    "wasi:sockets/ip-name-lookup",
+    "wasi:sockets/network",
+    "wasi:sockets/tcp",
+    "wasi:sockets/tcp-create-socket",
+    "wasi:sockets/udp",
+    "wasi:sockets/udp-create-socket",
+];
 
 #[test]
 fn adapter_imports_and_exports_exactly_these() {
@@ -12,38 +45,90 @@ fn adapter_imports_and_exports_exactly_these() {
     assert_eq!(
         imports,
         [
-            // Only for the `duration` type that 0.3 sockets use.
+            "wasi:cli/environment@0.3.0",
+            "wasi:cli/exit@0.3.0",
+            "wasi:cli/stderr@0.2.12", // 0.3 stdio is a stream<u8>: async
+            "wasi:cli/stdin@0.2.12",
+            "wasi:cli/stdout@0.2.12",
+            "wasi:cli/terminal-input@0.3.0",
+            "wasi:cli/terminal-output@0.3.0",
+            "wasi:cli/terminal-stderr@0.3.0",
+            "wasi:cli/terminal-stdin@0.3.0",
+            "wasi:cli/terminal-stdout@0.3.0",
             "wasi:clocks/monotonic-clock@0.2.12", // sleeping in the wait loop
             "wasi:clocks/monotonic-clock@0.3.0",
-            "wasi:clocks/types@0.3.0",
-            "wasi:io/poll@0.2.12", // sleeping in the wait loop
-            "wasi:sockets/types@0.3.0",
+            "wasi:clocks/system-clock@0.3.0",
+            "wasi:clocks/types@0.3.0", // only for the `duration` type 0.3 sockets use
+            "wasi:clocks/wall-clock@0.2.12", // only for the `datetime` type of 0.2.x files
+            "wasi:filesystem/preopens@0.2.12", // 0.3 filesystem calls are async
+            "wasi:filesystem/types@0.2.12",
+            "wasi:io/error@0.2.12",
+            "wasi:io/poll@0.2.12", // the one wait: host pollables plus the sleep timer
+            "wasi:io/streams@0.2.12",
+            "wasi:random/insecure-seed@0.3.0",
+            "wasi:random/insecure@0.3.0",
+            "wasi:random/random@0.3.0",
+            "wasi:sockets/instance-network@0.2.12", // TCP and name lookup: 0.3 is async
+            "wasi:sockets/ip-name-lookup@0.2.12",
+            "wasi:sockets/network@0.2.12",
+            "wasi:sockets/tcp-create-socket@0.2.12",
+            "wasi:sockets/tcp@0.2.12",
+            "wasi:sockets/types@0.3.0", // UDP
         ]
     );
-    assert_eq!(
-        exports,
-        [
-            "wasi:clocks/monotonic-clock@0.2.0-rc-2023-11-10",
-            "wasi:io/poll@0.2.0-rc-2023-11-10",
-            "wasi:sockets/instance-network@0.2.0-rc-2023-11-10",
-            "wasi:sockets/network@0.2.0-rc-2023-11-10",
-            "wasi:sockets/udp-create-socket@0.2.0-rc-2023-11-10",
-            "wasi:sockets/udp@0.2.0-rc-2023-11-10",
-        ]
-    );
+    let mut want: Vec<String> = RC_COMMAND_WORLD
+        .iter()
+        .map(|i| format!("{i}@0.2.0-rc-2023-11-10"))
+        .chain(
+            RC_COMMAND_WORLD
+                .iter()
+                .filter(|i| i.starts_with("wasi:cli/"))
+                .map(|i| format!("{i}@0.2.0-rc-2023-12-05")),
+        )
+        .collect();
+    want.sort();
+    assert_eq!(exports, want);
+}
+
+/// The guests that stand for user components import only the rc world, as a 2023 component
+/// did, and export its `run`; the wasmtime-16 era's differ in `wasi:cli` alone. (`legacy-cli`
+/// binds the 11-10 terminals itself, so in the 16 era it imports both cli versions.)
+#[test]
+fn legacy_guests_are_2023_components() {
+    for era in [Era::Nov2023, Era::Dec2023] {
+        let cli = (era == Era::Nov2023).then_some("legacy-cli");
+        for guest in ["legacy-fs", "legacy-tcp", "udp-demo", "rc-conformance"]
+            .into_iter()
+            .chain(cli)
+        {
+            let bytes = std::fs::read(artifacts::legacy(guest, era).unwrap()).unwrap();
+            let (imports, exports) = surface::imports_and_exports(&bytes).unwrap();
+            for import in &imports {
+                let (name, version) = import.split_once('@').unwrap();
+                let want = if name.starts_with("wasi:cli/") {
+                    era.cli_version()
+                } else {
+                    "0.2.0-rc-2023-11-10"
+                };
+                assert_eq!(version, want, "{guest} ({era:?}) imports {import}");
+                assert!(RC_COMMAND_WORLD.contains(&name), "{guest} imports {import}");
+            }
+            assert_eq!(
+                exports,
+                [format!("wasi:cli/run@{}", era.cli_version())],
+                "{guest}"
+            );
+        }
+    }
 }
 
 #[test]
-fn plugged_guest_keeps_no_rc_import() {
-    let bytes = std::fs::read(artifacts::plugged("rc-conformance").unwrap()).unwrap();
-    let (imports, _) = surface::imports_and_exports(&bytes).unwrap();
-    let rc: Vec<_> = imports
-        .iter()
-        .filter(|i| i.contains("2023-11-10"))
-        .collect();
-    assert!(rc.is_empty(), "left unplugged: {rc:?}");
-    assert!(
-        imports.iter().any(|i| i == "wasi:sockets/types@0.3.0"),
-        "{imports:?}"
-    );
+fn plugged_guest_keeps_no_rc_import_and_runs_as_0_2() {
+    for era in [Era::Nov2023, Era::Dec2023] {
+        let bytes = std::fs::read(artifacts::legacy_plugged("legacy-tcp", era).unwrap()).unwrap();
+        let (imports, exports) = surface::imports_and_exports(&bytes).unwrap();
+        let rc: Vec<_> = imports.iter().filter(|i| i.contains("-rc-")).collect();
+        assert!(rc.is_empty(), "left unplugged: {rc:?}");
+        assert_eq!(exports, ["wasi:cli/run@0.2.0"]);
+    }
 }

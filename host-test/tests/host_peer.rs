@@ -1,7 +1,7 @@
 //! A plugged legacy echo server talks to a real host socket: every datagram (zero-length and
 //! near-MTU ones included) comes back intact and in order, over 127.0.0.1 and ::1.
 
-use host_test::artifacts;
+use host_test::artifacts::{self, Era};
 use host_test::bench::guest::free_ports;
 use host_test::bench::peer::Peer;
 use host_test::runner::{self, Stdout};
@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 async fn echo_roundtrip(ip: &str, family: &'static str, batch: &'static str) {
-    let component = artifacts::plugged("rc-conformance").unwrap();
+    let component = artifacts::legacy_plugged("rc-conformance", Era::Nov2023).unwrap();
     let engine = runner::engine().unwrap();
     let port = free_ports(ip, 1).unwrap()[0];
     let server = SocketAddr::new(ip.parse().unwrap(), port);

@@ -2,7 +2,7 @@
 //! with the adapter, over 127.0.0.1 and ::1. Each scenario checks rc results and error
 //! codes inside the guest; here we require a clean exit and the guest's own tally.
 
-use host_test::artifacts;
+use host_test::artifacts::{self, Era};
 use host_test::runner::{self, RunOutput, Stdout};
 
 async fn scenario(args: &[&str]) -> RunOutput {
@@ -10,7 +10,8 @@ async fn scenario(args: &[&str]) -> RunOutput {
 }
 
 async fn run_guest(guest: &str, args: &[&str]) -> RunOutput {
-    let component = artifacts::plugged(guest).unwrap();
+    // Built as a 2023 component: wasm32-wasip1 + the 2023 preview1 adapter.
+    let component = artifacts::legacy_plugged(guest, Era::Nov2023).unwrap();
     let engine = runner::engine().unwrap();
     runner::run(&engine, &component, args, Stdout::Capture)
         .await

@@ -3,7 +3,8 @@
 
 use host_test::artifacts;
 use host_test::runner::{self, Stdout};
-use std::path::Path;
+use host_test::surface;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -36,99 +37,148 @@ async fn wac_cli_plug_then_run_the_example() {
     assert!(stdout.contains("exchange complete"));
 }
 
-/// `scripts/plug.sh` on a legacy component that also imports rc TCP and name lookup: it
-/// names exactly the uncovered interfaces, fails, and writes nothing. On a component the
-/// adapter covers, it plugs.
-#[test]
-fn plug_script_names_uncovered_rc_imports_and_stops() {
+/// A component with the given world: a dummy core module (`wasm-tools component embed
+/// --dummy`), turned into a component, as any toolchain's output would be.
+fn component_of(dir: &Path, name: &str, wit: &str) -> PathBuf {
     let root = artifacts::repo_root();
-    let dir = root.join("target/tmp/plug-uncovered");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("world.wit"),
-        "package test:uncovered;\n\
-         world legacy-tcp {\n\
-           import wasi:sockets/udp@0.2.0-rc-2023-11-10;\n\
-           import wasi:sockets/tcp@0.2.0-rc-2023-11-10;\n\
-           import wasi:sockets/ip-name-lookup@0.2.0-rc-2023-11-10;\n\
-         }\n",
-    )
-    .unwrap();
-    let deps = dir.join("deps");
+    let pkg = dir.join(name);
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("world.wit"), wit).unwrap();
+    let deps = pkg.join("deps");
     if !deps.exists() {
         std::os::unix::fs::symlink(root.join("wit/deps"), &deps).unwrap();
     }
-    // A component with those imports: a dummy core module, componentized by wasm-tools.
-    let core = dir.join("legacy-tcp.core.wasm");
-    let legacy = dir.join("legacy-tcp.wasm");
-    let wasm_tools = |args: &[&std::ffi::OsStr]| {
-        let status = Command::new("wasm-tools")
-            .args(args)
-            .status()
-            .expect("wasm-tools installed");
-        assert!(status.success(), "wasm-tools {args:?}");
-    };
-    wasm_tools(&[
-        "component".as_ref(),
-        "embed".as_ref(),
-        "--dummy".as_ref(),
-        dir.as_os_str(),
-        "--world".as_ref(),
-        "legacy-tcp".as_ref(),
-        "-o".as_ref(),
-        core.as_os_str(),
-    ]);
-    wasm_tools(&[
-        "component".as_ref(),
-        "new".as_ref(),
-        core.as_os_str(),
-        "-o".as_ref(),
-        legacy.as_os_str(),
-    ]);
-
-    let out = dir.join("legacy-tcp.plugged.wasm");
-    let _ = std::fs::remove_file(&out);
-    let plug = plug_sh(&legacy, &out);
-    let stderr = String::from_utf8_lossy(&plug.stderr);
-    assert!(!plug.status.success(), "plug.sh must fail: {stderr}");
-    let listed: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("  "))
-        .map(str::trim)
-        .collect();
-    // rc TCP also brings in the rc streams and error interfaces it uses.
-    assert_eq!(
-        listed,
-        [
-            "wasi:io/error@0.2.0-rc-2023-11-10",
-            "wasi:io/streams@0.2.0-rc-2023-11-10",
-            "wasi:sockets/ip-name-lookup@0.2.0-rc-2023-11-10",
-            "wasi:sockets/tcp@0.2.0-rc-2023-11-10",
-        ],
-        "{stderr}"
+    let core = dir.join(format!("{name}.core.wasm"));
+    let component = dir.join(format!("{name}.wasm"));
+    wasm_tools(
+        &["component", "embed", "--dummy", "--world", "w"],
+        &[&pkg],
+        &core,
     );
-    assert!(
-        !out.exists(),
-        "nothing is written when an import is uncovered"
-    );
-
-    let covered = artifacts::guest("rc-conformance").unwrap();
-    let out = dir.join("rc-conformance.plugged.wasm");
-    let plug = plug_sh(&covered, &out);
-    assert!(
-        plug.status.success(),
-        "{}",
-        String::from_utf8_lossy(&plug.stderr)
-    );
-    assert!(out.exists());
+    wasm_tools(&["component", "new"], &[&core], &component);
+    component
 }
 
-/// Runs `scripts/plug.sh LEGACY OUT`.
+fn wasm_tools(args: &[&str], inputs: &[&Path], out: &Path) {
+    let status = Command::new("wasm-tools")
+        .args(args)
+        .args(inputs)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .expect("wasm-tools installed");
+    assert!(status.success(), "wasm-tools {args:?}");
+}
+
+/// A local interface for the tests' extra exports.
+const MY_API: &str = "package my:lib { interface api { f: func() -> u32; } }\n";
+
+/// `scripts/plug.sh` keeps every export: an rc `run` becomes `wasi:cli/run@0.2.0`, other
+/// exports (a reactor's, a 0.2.x `run`) stay as they are.
+#[test]
+fn plug_script_renames_rc_run_and_keeps_other_exports() {
+    let dir = temp_dir("plug-exports");
+    let cases = [
+        (
+            "command-plus-api",
+            "export wasi:cli/run@0.2.0-rc-2023-11-10; export my:lib/api;",
+            vec!["my:lib/api", "wasi:cli/run@0.2.0"],
+        ),
+        (
+            "command-dec",
+            "export wasi:cli/run@0.2.0-rc-2023-12-05;",
+            vec!["wasi:cli/run@0.2.0"],
+        ),
+        ("reactor", "export my:lib/api;", vec!["my:lib/api"]),
+        (
+            "p2-command",
+            "export wasi:cli/run@0.2.12;",
+            vec!["wasi:cli/run@0.2.12"],
+        ),
+    ];
+    for (name, exports, want) in cases {
+        let wit = format!(
+            "package test:{name};\n{MY_API}\
+             world w {{ import wasi:random/random@0.2.0-rc-2023-11-10; {exports} }}\n"
+        );
+        let legacy = component_of(&dir, name, &wit);
+        let out = dir.join(format!("{name}.fixed.wasm"));
+        let plug = plug_sh(&legacy, &out);
+        assert!(
+            plug.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&plug.stderr)
+        );
+        let (imports, mut exports) =
+            surface::imports_and_exports(&std::fs::read(&out).unwrap()).unwrap();
+        exports.sort();
+        assert_eq!(exports, want, "{name}");
+        assert!(
+            imports.iter().all(|i| !i.contains("-rc-")),
+            "{name}: {imports:?}"
+        );
+    }
+}
+
+/// `scripts/plug.sh` says plainly what is wrong with input it cannot fix, fails, and writes
+/// nothing.
+#[test]
+fn plug_script_refuses_bad_input_plainly() {
+    let dir = temp_dir("plug-refusals");
+    let rc_http = "package wasi:http@0.2.0-rc-2023-11-10 { interface outgoing-handler { \
+                   handle: func() -> u32; } }\n";
+    let uncovered = component_of(
+        &dir,
+        "uncovered",
+        &format!(
+            "package test:uncovered;\n{rc_http}\
+             world w {{ import wasi:random/random@0.2.0-rc-2023-11-10; \
+             import wasi:http/outgoing-handler@0.2.0-rc-2023-11-10; }}\n"
+        ),
+    );
+    let no_rc = component_of(
+        &dir,
+        "no-rc",
+        "package test:no-rc;\nworld w { import wasi:random/random@0.2.12; }\n",
+    );
+    let core = dir.join("uncovered.core.wasm");
+    let missing = dir.join("missing.wasm");
+    let text = dir.join("text.wasm");
+    std::fs::write(&text, "not wasm").unwrap();
+    let cases: [(&Path, &str); 5] = [
+        (&missing, "not a file"),
+        (&core, "a core wasm module, not a component"),
+        (&text, "not a WebAssembly component"),
+        (&no_rc, "imports nothing @0.2.0-rc-2023-*"),
+        (
+            &uncovered,
+            "  wasi:http/outgoing-handler@0.2.0-rc-2023-11-10\n",
+        ),
+    ];
+    for (input, says) in cases {
+        let out = dir.join("out.wasm");
+        let plug = plug_sh(input, &out);
+        let stderr = String::from_utf8_lossy(&plug.stderr);
+        assert!(!plug.status.success(), "{}: {stderr}", input.display());
+        assert!(stderr.contains(says), "{}: {stderr}", input.display());
+        assert!(!out.exists(), "nothing is written for {}", input.display());
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = artifacts::repo_root().join("target/tmp").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `scripts/plug.sh LEGACY OUT` with the shipped adapter.
 fn plug_sh(legacy: &Path, out: &Path) -> Output {
     Command::new("bash")
         .arg(artifacts::repo_root().join("scripts/plug.sh"))
         .arg(legacy)
         .arg(out)
+        .env("RC_ADAPTER", artifacts::adapter().unwrap())
         .output()
         .unwrap()
 }

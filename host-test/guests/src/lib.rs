@@ -17,8 +17,7 @@ pub mod rc {
     pub use self::wasi::io0_2_0_rc_2023_11_10::poll::{self, Pollable};
     pub use self::wasi::sockets0_2_0_rc_2023_11_10::instance_network::instance_network;
     pub use self::wasi::sockets0_2_0_rc_2023_11_10::network::{
-        ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
-        Network,
+        ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress, Network,
     };
     pub use self::wasi::sockets0_2_0_rc_2023_11_10::udp::{
         IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream,
@@ -37,6 +36,22 @@ pub mod rc {
     include!("net.rs");
 }
 
+/// The whole rc command world, for the wasm32-wasip1 programs (`legacy-*`).
+pub mod cmd {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "legacy-command",
+        generate_all,
+    });
+
+    pub use self::wasi::cli0_2_0_rc_2023_11_10 as cli;
+    pub use self::wasi::clocks0_2_0_rc_2023_11_10 as clocks;
+    pub use self::wasi::filesystem0_2_0_rc_2023_11_10 as filesystem;
+    pub use self::wasi::io0_2_0_rc_2023_11_10 as io;
+    pub use self::wasi::random0_2_0_rc_2023_11_10 as random;
+    pub use self::wasi::sockets0_2_0_rc_2023_11_10 as sockets;
+}
+
 pub mod p2 {
     wit_bindgen::generate!({
         path: "wit",
@@ -49,8 +64,7 @@ pub mod p2 {
     pub use self::wasi::io0_2_12::poll::{self, Pollable};
     pub use self::wasi::sockets0_2_12::instance_network::instance_network;
     pub use self::wasi::sockets0_2_12::network::{
-        ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress,
-        Network,
+        ErrorCode, IpAddressFamily, IpSocketAddress, Ipv4SocketAddress, Ipv6SocketAddress, Network,
     };
     pub use self::wasi::sockets0_2_12::udp::{
         IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream,

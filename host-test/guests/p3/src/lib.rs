@@ -18,7 +18,7 @@ use wasi::sockets0_3_0::types::{
 
 struct EchoServer;
 
-impl exports::wasi::cli::run::Guest for EchoServer {
+impl exports::wasi::cli0_3_0::run::Guest for EchoServer {
     async fn run() -> Result<(), ()> {
         let args: Vec<String> = std::env::args().collect();
         let ipv6 = match args[1].as_str() {
@@ -51,18 +51,29 @@ impl exports::wasi::cli::run::Guest for EchoServer {
             });
         }
         let _ = stop_rx.await;
-        println!("echoed {} hellos {} send-waits 0", echoed.get(), hellos.get());
+        println!(
+            "echoed {} hellos {} send-waits 0",
+            echoed.get(),
+            hellos.get()
+        );
         Ok(())
     }
 }
 
 fn bind(ipv6: bool, port: u16) -> UdpSocket {
     let (family, address) = if ipv6 {
-        let address =
-            Ipv6SocketAddress { port, flow_info: 0, address: (0, 0, 0, 0, 0, 0, 0, 1), scope_id: 0 };
+        let address = Ipv6SocketAddress {
+            port,
+            flow_info: 0,
+            address: (0, 0, 0, 0, 0, 0, 0, 1),
+            scope_id: 0,
+        };
         (IpAddressFamily::Ipv6, IpSocketAddress::Ipv6(address))
     } else {
-        let address = Ipv4SocketAddress { port, address: (127, 0, 0, 1) };
+        let address = Ipv4SocketAddress {
+            port,
+            address: (127, 0, 0, 1),
+        };
         (IpAddressFamily::Ipv4, IpSocketAddress::Ipv4(address))
     };
     let socket = UdpSocket::create(family).expect("create");

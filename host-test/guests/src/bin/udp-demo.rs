@@ -1,9 +1,14 @@
-//! The bundled example: a legacy (0.2.0-rc-2023-11-10) UDP program. A server socket and a
-//! client socket exchange datagrams over loopback, IPv4 then IPv6, and print what they saw.
+//! The bundled example: a legacy (0.2.0-rc-2023-11-10) program. It prints the file named by
+//! its argument, if any (std's file access), then a server socket and a client socket
+//! exchange datagrams over loopback, IPv4 then IPv6, and print what they saw.
 
 use rc_guests::rc::*;
 
 fn main() {
+    if let Some(path) = std::env::args().nth(1) {
+        let text = std::fs::read_to_string(&path).expect("read the file named by the argument");
+        println!("{path} says: {}", text.trim_end());
+    }
     for family in [IpAddressFamily::Ipv4, IpAddressFamily::Ipv6] {
         let server = bound_socket(family);
         let server_addr = server.local_address().unwrap();
@@ -12,12 +17,19 @@ fn main() {
         let client = bound_socket(family);
         let (client_in, client_out) = client.stream(Some(server_addr)).unwrap();
         let client_addr = client.local_address().unwrap();
-        println!("{family:?}: server on {}, client on {}", show(&server_addr), show(&client_addr));
+        println!(
+            "{family:?}: server on {}, client on {}",
+            show(&server_addr),
+            show(&client_addr)
+        );
 
         let messages = ["hello from 2023", "", "still speaking rc"];
         let datagrams = messages
             .iter()
-            .map(|m| OutgoingDatagram { data: m.as_bytes().to_vec(), remote_address: None })
+            .map(|m| OutgoingDatagram {
+                data: m.as_bytes().to_vec(),
+                remote_address: None,
+            })
             .collect();
         send_all(&client_out, datagrams);
 
@@ -27,12 +39,17 @@ fn main() {
                 String::from_utf8_lossy(&d.data),
                 show(&d.remote_address)
             );
-            let echo = OutgoingDatagram { data: d.data, remote_address: Some(d.remote_address) };
+            let echo = OutgoingDatagram {
+                data: d.data,
+                remote_address: Some(d.remote_address),
+            };
             send_all(&server_out, vec![echo]);
         }
         let echoes = receive_n(&client_in, messages.len());
-        let texts: Vec<String> =
-            echoes.iter().map(|d| String::from_utf8_lossy(&d.data).into_owned()).collect();
+        let texts: Vec<String> = echoes
+            .iter()
+            .map(|d| String::from_utf8_lossy(&d.data).into_owned())
+            .collect();
         println!("  client got back {texts:?}");
         assert_eq!(texts, messages, "echoes must match what was sent, in order");
     }

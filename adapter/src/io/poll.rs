@@ -1,17 +1,21 @@
-//! `wasi:io/poll@0.2.0-rc-2023-11-10`: pollables and the wait loop.
+//! `wasi:io/poll@0.2.0-rc-2023-11-10`: pollables and the one wait loop.
 //!
 //! Every rc function is sync-typed, and inside a sync-typed call a 0.3 call that does not
 //! finish at once never finishes (`docs/design.md`). So waiting is a loop: check every
-//! pollable (a socket check is a fresh 0.3 receive *probe*), and if none is ready, sleep on
-//! the p2 clock until the earliest moment one could become ready: a timer deadline, a
-//! socket's next allowed probe, or a blocked send's retry time.
+//! pollable of ours (a socket check is a fresh 0.3 receive *probe*), and if none is ready,
+//! block in the host's p2 `poll` over the host pollables (streams, files, TCP, name lookup)
+//! plus a p2 timer for the earliest moment one of ours could become ready: a timer deadline,
+//! a socket's next allowed probe, or a blocked send's retry time. A host pollable therefore
+//! wakes the wait at once, and a wait over host pollables only is just the host's `poll`.
 
 use crate::bindings::wasi::clocks0_2_12::monotonic_clock as p2_clock;
-use crate::clocks;
-use crate::io_rc::poll::{Guest, GuestPollable, PollableBorrow};
-use crate::parked;
-use crate::probe_stats::{self, Event};
-use crate::socket03::SocketCore;
+use crate::clocks::monotonic_clock as clocks;
+use crate::io_p2::poll as p2;
+use crate::io_rc::poll::{Guest, GuestPollable, Pollable, PollableBorrow};
+use crate::p3_udp::parked;
+use crate::p3_udp::probe_stats::{self, Event};
+use crate::p3_udp::socket03::SocketCore;
+use crate::same_shape::Conv;
 use crate::state::{self, SendPermit};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -26,6 +30,8 @@ pub enum Readiness {
     Incoming(Rc<SocketCore>),
     /// An outgoing stream whose `check-send` will grant a permit.
     Outgoing(Rc<Cell<SendPermit>>),
+    /// A host resource's readiness (streams, files, TCP, name lookup).
+    Host(p2::Pollable),
 }
 
 impl Readiness {
@@ -37,6 +43,7 @@ impl Readiness {
             Readiness::Timer(deadline) => now >= *deadline,
             Readiness::Incoming(core) => core.readable(now, crowd),
             Readiness::Outgoing(permit) => permit.get().ready_at() <= now,
+            Readiness::Host(pollable) => pollable.ready(),
         }
     }
 
@@ -47,6 +54,8 @@ impl Readiness {
             Readiness::Timer(deadline) => *deadline,
             Readiness::Incoming(core) => core.next_probe_at(),
             Readiness::Outgoing(permit) => permit.get().ready_at(),
+            // The host wakes the wait itself.
+            Readiness::Host(_) => u64::MAX,
         }
     }
 }
@@ -60,7 +69,12 @@ impl GuestPollable for PollableRep {
     }
 
     fn block(&self) {
-        wait(&[&self.0]);
+        match &self.0 {
+            Readiness::Host(pollable) => pollable.block(),
+            ours => {
+                wait(&[ours]);
+            }
+        }
     }
 }
 
@@ -77,6 +91,20 @@ impl Guest for crate::Adapter {
 
 /// Waits until at least one pollable is ready and returns the indices of all that are.
 fn wait(list: &[&Readiness]) -> Vec<u32> {
+    let host: Vec<(u32, &p2::Pollable)> = (0..list.len() as u32)
+        .filter_map(|i| match list[i as usize] {
+            Readiness::Host(pollable) => Some((i, pollable)),
+            _ => None,
+        })
+        .collect();
+    if host.len() == list.len() {
+        // Only host pollables: the host's own poll, with no timer and no probes.
+        let handles: Vec<&p2::Pollable> = host.iter().map(|(_, p)| *p).collect();
+        return p2::poll(&handles)
+            .into_iter()
+            .map(|k| host[k as usize].0)
+            .collect();
+    }
     parked::reap();
     let crowd = list
         .iter()
@@ -91,9 +119,13 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
             return ready;
         }
         // Nothing ready: every recheck time is in the future (a probe that found nothing
-        // moved its socket's next probe forward), so this sleeps at least one tick.
+        // moved its socket's next probe forward), so this sleeps at least one tick, unless a
+        // host pollable wakes it first.
         let wake = list.iter().map(|p| p.recheck_at()).min().unwrap_or(now);
-        sleep_until(now, wake);
+        let woken = sleep_until(now, wake, &host);
+        if !woken.is_empty() {
+            return woken;
+        }
     }
 }
 
@@ -107,8 +139,25 @@ pub fn yield_to_host() {
     p2_clock::subscribe_duration(0).block();
 }
 
-/// Blocks the whole store until the host's first timer tick at or after `wake`.
-fn sleep_until(now: u64, wake: u64) {
+/// Blocks the whole store until the host's first timer tick at or after `wake`, or until one
+/// of the `host` pollables is ready; returns the indices (into the wait's list) of those.
+fn sleep_until(now: u64, wake: u64, host: &[(u32, &p2::Pollable)]) -> Vec<u32> {
     probe_stats::count(Event::Sleep);
-    p2_clock::subscribe_duration(state::sleep_request(now, wake)).block();
+    let timer = p2_clock::subscribe_duration(state::sleep_request(now, wake));
+    if host.is_empty() {
+        timer.block();
+        return Vec::new();
+    }
+    let mut handles: Vec<&p2::Pollable> = host.iter().map(|(_, p)| *p).collect();
+    handles.push(&timer);
+    p2::poll(&handles)
+        .into_iter()
+        .filter_map(|k| host.get(k as usize).map(|(i, _)| *i))
+        .collect()
+}
+
+impl Conv<Pollable> for p2::Pollable {
+    fn conv(self) -> Pollable {
+        Pollable::new(PollableRep(Readiness::Host(self)))
+    }
 }

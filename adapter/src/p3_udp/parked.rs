@@ -7,9 +7,9 @@
 //! its next event-loop turn), and its result area and the 0.3 socket it borrows must stay
 //! alive until then. This module keeps them, and `reap` collects whatever has resolved.
 
-use crate::abi::{self, CancelOutcome, ReceiveResult, SendResult};
-use crate::probe_stats::{self, Event};
-use crate::socket03::{Endpoint, SocketCore};
+use crate::p3_udp::abi::{self, CancelOutcome, ReceiveResult, SendResult};
+use crate::p3_udp::probe_stats::{self, Event};
+use crate::p3_udp::socket03::{Endpoint, SocketCore};
 use std::cell::RefCell;
 use std::rc::Rc;
 

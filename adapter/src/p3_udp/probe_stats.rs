@@ -7,9 +7,9 @@
 //! 0.3 socket, to `REPORT_TO`. Without the feature every function returns at once and the
 //! counters are optimized away, so the shipped adapter has no extra import or socket.
 
-use crate::abi::{self, SendParams, SendResult, Started};
 use crate::conv;
 use crate::p3;
+use crate::p3_udp::abi::{self, SendParams, SendResult, Started};
 use core::net::{Ipv4Addr, SocketAddr};
 use std::cell::{Cell, OnceCell};
 

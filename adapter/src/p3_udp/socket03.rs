@@ -9,13 +9,13 @@
 //! An IPv6 rc socket may stand on two 0.3 sockets (`dual_stack`); each has its own probe
 //! schedule, and datagrams from both share one queue.
 
-use crate::abi::{self, ReceiveOutcome, ReceiveResult, SendParams, SendResult, Started};
 use crate::conv;
 use crate::dual_stack::{self, Layout, Side};
+use crate::io::poll;
 use crate::p3;
-use crate::parked::{self, Pending};
-use crate::poll;
-use crate::probe_stats::{self, Event};
+use crate::p3_udp::abi::{self, ReceiveOutcome, ReceiveResult, SendParams, SendResult, Started};
+use crate::p3_udp::parked::{self, Pending};
+use crate::p3_udp::probe_stats::{self, Event};
 use crate::rc::network::{ErrorCode, IpAddressFamily};
 use crate::state::ProbeSchedule;
 use core::net::SocketAddr;

@@ -5,7 +5,7 @@ use crate::p3;
 use crate::rc::network::{ErrorCode, IpAddressFamily};
 use crate::rc::udp::UdpSocket;
 use crate::rc::udp_create_socket::Guest;
-use crate::udp::UdpSocketRep;
+use crate::sockets::udp::UdpSocketRep;
 
 impl Guest for crate::Adapter {
     fn create_udp_socket(address_family: IpAddressFamily) -> Result<UdpSocket, ErrorCode> {

@@ -1,9 +1,9 @@
-//! `wasi:clocks/monotonic-clock@0.2.0-rc-2023-11-10` over `wasi:clocks/monotonic-clock@0.3.0`.
+//! `wasi:clocks/monotonic-clock` (rc) over `wasi:clocks/monotonic-clock@0.3.0`.
 //! Both count nanoseconds from the same host clock, so instants pass through unchanged.
 
 use crate::bindings::wasi::clocks0_3_0::monotonic_clock as p3_clock;
 use crate::clocks_rc::monotonic_clock::{Duration, Guest, Instant, Pollable};
-use crate::poll::{PollableRep, Readiness};
+use crate::io::poll::{PollableRep, Readiness};
 
 /// The current 0.3 monotonic time, in ns: the time base of every deadline in the adapter.
 pub fn now() -> u64 {

@@ -3,17 +3,17 @@
 //! Error codes and their order of checks follow wasmtime 15's host (`preview2/host/udp.rs`),
 //! the host these components were built for.
 
-use crate::clocks;
+use crate::clocks::monotonic_clock as clocks;
 use crate::conv;
+use crate::io::poll::{PollableRep, Readiness};
 use crate::p3;
-use crate::parked;
-use crate::poll::{PollableRep, Readiness};
+use crate::p3_udp::parked;
+use crate::p3_udp::socket03::{SendOutcome, SocketCore};
 use crate::rc::network::{ErrorCode, IpAddressFamily, IpSocketAddress, NetworkBorrow};
 use crate::rc::udp::{
     Guest, GuestIncomingDatagramStream, GuestOutgoingDatagramStream, GuestUdpSocket,
     IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream, Pollable,
 };
-use crate::socket03::{SendOutcome, SocketCore};
 use crate::state::{self, BindState, SendPermit};
 use core::net::SocketAddr;
 use std::cell::Cell;

@@ -1,0 +1,19 @@
+//! `wasi:cli/environment` (rc) over `wasi:cli/environment@0.3.0` (sync functions).
+
+use crate::bindings::wasi::cli0_3_0::environment as p3;
+
+both_versions! {
+    impl cli::environment::Guest for crate::Adapter {
+        fn get_environment() -> Vec<(String, String)> {
+            p3::get_environment()
+        }
+
+        fn get_arguments() -> Vec<String> {
+            p3::get_arguments()
+        }
+
+        fn initial_cwd() -> Option<String> {
+            p3::get_initial_cwd()
+        }
+    }
+}

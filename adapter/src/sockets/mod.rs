@@ -1,0 +1,9 @@
+//! `wasi:sockets@0.2.0-rc-2023-11-10`: UDP over 0.3 (`p3_udp`), TCP and name lookup over
+//! 0.2.x (a 0.3 connect or lookup does not finish inside a sync-typed call).
+
+pub mod ip_name_lookup;
+pub mod network;
+pub mod tcp;
+pub mod tcp_create_socket;
+pub mod udp;
+pub mod udp_create_socket;
