@@ -30,8 +30,9 @@ pub enum Readiness {
     Incoming(Rc<SocketCore>),
     /// An outgoing stream whose `check-send` will grant a permit.
     Outgoing(Rc<Cell<SendPermit>>),
-    /// A host resource's readiness (streams, files, TCP, name lookup).
-    Host(p2::Pollable),
+    /// A host resource's readiness (streams, files, TCP, name lookup): ready when any of
+    /// these is (a dual-stack TCP listener stands on two host sockets).
+    Host(Vec<p2::Pollable>),
 }
 
 impl Readiness {
@@ -43,7 +44,7 @@ impl Readiness {
             Readiness::Timer(deadline) => now >= *deadline,
             Readiness::Incoming(core) => core.readable(now, crowd),
             Readiness::Outgoing(permit) => permit.get().ready_at() <= now,
-            Readiness::Host(pollable) => pollable.ready(),
+            Readiness::Host(pollables) => pollables.iter().any(|p| p.ready()),
         }
     }
 
@@ -69,12 +70,7 @@ impl GuestPollable for PollableRep {
     }
 
     fn block(&self) {
-        match &self.0 {
-            Readiness::Host(pollable) => pollable.block(),
-            ours => {
-                wait(&[ours]);
-            }
-        }
+        wait(&[&self.0]);
     }
 }
 
@@ -92,18 +88,15 @@ impl Guest for crate::Adapter {
 /// Waits until at least one pollable is ready and returns the indices of all that are.
 fn wait(list: &[&Readiness]) -> Vec<u32> {
     let host: Vec<(u32, &p2::Pollable)> = (0..list.len() as u32)
-        .filter_map(|i| match list[i as usize] {
-            Readiness::Host(pollable) => Some((i, pollable)),
-            _ => None,
+        .flat_map(|i| match list[i as usize] {
+            Readiness::Host(pollables) => pollables.iter().map(|p| (i, p)).collect(),
+            _ => Vec::new(),
         })
         .collect();
-    if host.len() == list.len() {
+    if list.iter().all(|p| matches!(p, Readiness::Host(_))) {
         // Only host pollables: the host's own poll, with no timer and no probes.
         let handles: Vec<&p2::Pollable> = host.iter().map(|(_, p)| *p).collect();
-        return p2::poll(&handles)
-            .into_iter()
-            .map(|k| host[k as usize].0)
-            .collect();
+        return indices(&host, p2::poll(&handles));
     }
     parked::reap();
     let crowd = list
@@ -150,14 +143,23 @@ fn sleep_until(now: u64, wake: u64, host: &[(u32, &p2::Pollable)]) -> Vec<u32> {
     }
     let mut handles: Vec<&p2::Pollable> = host.iter().map(|(_, p)| *p).collect();
     handles.push(&timer);
-    p2::poll(&handles)
+    indices(host, p2::poll(&handles))
+}
+
+/// The wait-list indices of the host pollables p2 `poll` reported ready (`host[k]` is
+/// `(index, pollable)`; past its end is the timer), each once, in order.
+fn indices(host: &[(u32, &p2::Pollable)], ready: Vec<u32>) -> Vec<u32> {
+    let mut found: Vec<u32> = ready
         .into_iter()
         .filter_map(|k| host.get(k as usize).map(|(i, _)| *i))
-        .collect()
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 impl Conv<Pollable> for p2::Pollable {
     fn conv(self) -> Pollable {
-        Pollable::new(PollableRep(Readiness::Host(self)))
+        Pollable::new(PollableRep(Readiness::Host(vec![self])))
     }
 }

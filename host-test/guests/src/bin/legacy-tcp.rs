@@ -209,6 +209,133 @@ fn round(net: &Network, family: IpAddressFamily) {
     );
 }
 
+fn mapped_loopback(port: u16) -> IpSocketAddress {
+    IpSocketAddress::Ipv6(Ipv6SocketAddress {
+        port,
+        flow_info: 0,
+        address: (0, 0, 0, 0, 0, 0xffff, 0x7f00, 1),
+        scope_id: 0,
+    })
+}
+
+fn unspecified_v6() -> IpSocketAddress {
+    IpSocketAddress::Ipv6(Ipv6SocketAddress {
+        port: 0,
+        flow_info: 0,
+        address: (0, 0, 0, 0, 0, 0, 0, 0),
+        scope_id: 0,
+    })
+}
+
+/// rc `ipv6-only` defaults to false, as on 2023 Linux hosts: a listener on `::` also takes
+/// IPv4 peers, which show as IPv4-mapped addresses; a socket can connect to a mapped peer.
+fn dual_stack(net: &Network) {
+    println!("-- dual-stack");
+    let v4 = create_tcp_socket(IpAddressFamily::Ipv4).unwrap();
+    check(
+        "ipv6-only on IPv4",
+        v4.ipv6_only(),
+        Err(ErrorCode::NotSupported),
+    );
+    let server = create_tcp_socket(IpAddressFamily::Ipv6).unwrap();
+    check("ipv6-only defaults to false", server.ipv6_only(), Ok(false));
+    server.start_bind(net, unspecified_v6()).unwrap();
+    check(
+        "set-ipv6-only while binding",
+        server.set_ipv6_only(true),
+        Err(ErrorCode::ConcurrencyConflict),
+    );
+    until_ready(&server, TcpSocket::finish_bind).unwrap();
+    check(
+        "set-ipv6-only after bind",
+        server.set_ipv6_only(true),
+        Err(ErrorCode::InvalidState),
+    );
+    server.start_listen().unwrap();
+    until_ready(&server, TcpSocket::finish_listen).unwrap();
+    let port = port(&server.local_address().unwrap());
+
+    let (v4_client, v4_in, v4_out) = connect(
+        net,
+        &loopback(IpAddressFamily::Ipv4, port),
+        IpAddressFamily::Ipv4,
+    )
+    .expect("IPv4 client");
+    let (conn, s_in, s_out) =
+        until_ready(&server, TcpSocket::accept).expect("accept the IPv4 client");
+    let client_port = port_of(v4_client.local_address());
+    check(
+        "IPv4 peer shows mapped",
+        format!("{:?}", conn.remote_address()),
+        format!("{:?}", Ok::<_, ErrorCode>(mapped_loopback(client_port))),
+    );
+    check(
+        "accepted socket is IPv6",
+        conn.address_family(),
+        IpAddressFamily::Ipv6,
+    );
+    check(
+        "accepted local address is mapped",
+        format!("{:?}", conn.local_address()),
+        format!("{:?}", Ok::<_, ErrorCode>(mapped_loopback(port))),
+    );
+    v4_out.blocking_write_and_flush(b"over IPv4").unwrap();
+    check(
+        "bytes over IPv4",
+        s_in.blocking_read(9).ok(),
+        Some(b"over IPv4".to_vec()),
+    );
+    drop((v4_in, v4_out, s_in, s_out));
+    drop((v4_client, conn));
+
+    let (v6_client, v6_in, v6_out) = connect(
+        net,
+        &loopback(IpAddressFamily::Ipv6, port),
+        IpAddressFamily::Ipv6,
+    )
+    .expect("IPv6 client");
+    let (conn, s_in, s_out) =
+        until_ready(&server, TcpSocket::accept).expect("accept the IPv6 client");
+    check(
+        "IPv6 peer shows as itself",
+        format!("{:?}", conn.remote_address()),
+        format!("{:?}", v6_client.local_address()),
+    );
+    drop((v6_in, v6_out, s_in, s_out));
+    drop((v6_client, conn));
+
+    let (mapped_client, m_in, m_out) = connect(net, &mapped_loopback(port), IpAddressFamily::Ipv6)
+        .expect("connect to a mapped peer");
+    check(
+        "mapped connect: remote",
+        format!("{:?}", mapped_client.remote_address()),
+        format!("{:?}", Ok::<_, ErrorCode>(mapped_loopback(port))),
+    );
+    let (conn, s_in, s_out) =
+        until_ready(&server, TcpSocket::accept).expect("accept the mapped client");
+    check(
+        "mapped client shows mapped on the server",
+        conn.remote_address()
+            .map(|a| matches!(a, IpSocketAddress::Ipv6(a) if a.address.5 == 0xffff)),
+        Ok(true),
+    );
+    drop((m_in, m_out, s_in, s_out));
+    drop((mapped_client, conn));
+
+    let v6_only = create_tcp_socket(IpAddressFamily::Ipv6).unwrap();
+    check("set-ipv6-only", v6_only.set_ipv6_only(true), Ok(()));
+    check("ipv6-only", v6_only.ipv6_only(), Ok(true));
+    check(
+        "v6-only refuses a mapped peer",
+        v6_only.start_connect(net, mapped_loopback(port)),
+        Err(ErrorCode::InvalidArgument),
+    );
+}
+
+fn port_of(addr: Result<IpSocketAddress, ErrorCode>) -> u16 {
+    port(&addr.expect("an address"))
+}
+
 fn main() {
     let net = instance_network();
     if std::env::args().nth(1).as_deref() == Some("drop-socket-first") {
@@ -226,5 +353,6 @@ fn main() {
     }
     round(&net, IpAddressFamily::Ipv4);
     round(&net, IpAddressFamily::Ipv6);
+    dual_stack(&net);
     finish();
 }
