@@ -133,6 +133,14 @@ pub fn check_family(
     }
 }
 
+/// rc `ipv6-only`, as wasmtime 15 answered it: IPv4 sockets have no such option.
+pub fn ipv6_only(family: IpAddressFamily, dual_stack: bool) -> Result<bool, ErrorCode> {
+    match family {
+        IpAddressFamily::Ipv4 => Err(ErrorCode::NotSupported),
+        IpAddressFamily::Ipv6 => Ok(!dual_stack),
+    }
+}
+
 /// A remote address may not be unspecified nor have port 0.
 pub fn check_remote(addr: &SocketAddr) -> Result<(), ErrorCode> {
     if addr.ip().to_canonical().is_unspecified() || addr.port() == 0 {

@@ -88,22 +88,24 @@ fn cli_args_env_stdio_terminals_and_exit_codes() {
 
 #[test]
 fn filesystem_in_a_preopened_dir() {
-    let dir = temp_dir("legacy-fs");
-    let out = run(
-        "legacy-fs",
-        Era::Nov2023,
-        Run {
-            flags: vec!["--dir".into(), format!("{}::/sandbox", dir.display())],
-            args: vec!["/sandbox"],
-            ..Run::default()
-        },
-    );
-    assert_all_passed(&out);
-    assert_eq!(
-        std::fs::read_to_string(dir.join("left.txt")).unwrap(),
-        "written by legacy-fs\n"
-    );
-    assert!(!dir.join("a.txt").exists() && !dir.join("sub").exists());
+    for era in [Era::Nov2023, Era::Dec2023] {
+        let dir = temp_dir("legacy-fs");
+        let out = run(
+            "legacy-fs",
+            era,
+            Run {
+                flags: vec!["--dir".into(), format!("{}::/sandbox", dir.display())],
+                args: vec!["/sandbox"],
+                ..Run::default()
+            },
+        );
+        assert_all_passed(&out);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("left.txt")).unwrap(),
+            "written by legacy-fs\n"
+        );
+        assert!(!dir.join("a.txt").exists() && !dir.join("sub").exists());
+    }
 }
 
 #[test]
@@ -143,7 +145,33 @@ fn write_past_check_write_traps() {
     let stdout = text(&out.stdout);
     assert!(!out.status.success(), "{stdout}");
     assert!(stdout.starts_with("permit "), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("write exceeded budget"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!stdout.contains("without a trap"), "{stdout}");
+}
+
+#[test]
+fn dropping_a_stream_before_its_pollable_traps() {
+    let out = run(
+        "legacy-streams",
+        Era::Nov2023,
+        Run {
+            args: vec!["drop-stream-first"],
+            ..Run::default()
+        },
+    );
+    let stdout = text(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains("dropping stdin"), "{stdout}");
+    assert!(!stdout.contains("without a trap"), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("resource has children"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -165,10 +193,13 @@ fn random_and_wall_clock() {
 }
 
 #[test]
-fn tcp_over_loopback_v4_and_v6() {
-    let out = run("legacy-tcp", Era::Nov2023, Run::default());
-    let stdout = assert_all_passed(&out);
-    assert!(stdout.contains("ok 1 MiB each way"), "{stdout}");
+fn tcp_over_loopback_v4_v6_and_dual_stack() {
+    for era in [Era::Nov2023, Era::Dec2023] {
+        let out = run("legacy-tcp", era, Run::default());
+        let stdout = assert_all_passed(&out);
+        assert!(stdout.contains("ok 1 MiB each way"), "{stdout}");
+        assert!(stdout.contains("ok IPv4 peer shows mapped"), "{stdout}");
+    }
 }
 
 #[test]
@@ -185,6 +216,11 @@ fn dropping_a_tcp_socket_before_its_streams_traps() {
     assert!(!out.status.success(), "{stdout}");
     assert!(stdout.contains("dropping the socket"), "{stdout}");
     assert!(!stdout.contains("without a trap"), "{stdout}");
+    assert!(
+        text(&out.stderr).contains("resource has children"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

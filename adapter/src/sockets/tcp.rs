@@ -291,10 +291,7 @@ impl GuestTcpSocket for TcpSocketRep {
     }
 
     fn ipv6_only(&self) -> Result<bool, ErrorCode> {
-        match self.family {
-            IpAddressFamily::Ipv4 => Err(ErrorCode::NotSupported),
-            IpAddressFamily::Ipv6 => Ok(!self.dual_stack.get()),
-        }
+        conv::ipv6_only(self.family, self.dual_stack.get())
     }
 
     fn set_ipv6_only(&self, value: bool) -> Result<(), ErrorCode> {

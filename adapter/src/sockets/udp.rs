@@ -131,10 +131,7 @@ impl GuestUdpSocket for UdpSocketRep {
     }
 
     fn ipv6_only(&self) -> Result<bool, ErrorCode> {
-        match self.family {
-            IpAddressFamily::Ipv4 => Err(ErrorCode::NotSupported),
-            IpAddressFamily::Ipv6 => Ok(!self.dual_stack.get()),
-        }
+        conv::ipv6_only(self.family, self.dual_stack.get())
     }
 
     fn set_ipv6_only(&self, value: bool) -> Result<(), ErrorCode> {

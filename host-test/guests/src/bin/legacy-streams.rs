@@ -1,7 +1,8 @@
 //! A 2023 command (wasm32-wasip1 + the 2023 preview1 adapter) that drives
 //! `wasi:io/streams@0.2.0-rc-2023-11-10` directly: stdin and stdout, and file streams in the
 //! preopened directory given as its argument. With `trap` as its argument it writes past
-//! `check-write`, which the rc spec says traps.
+//! `check-write`, which the rc spec says traps; with `drop-stream-first` it drops stdin while
+//! a pollable of it lives, which traps on wasmtime 15 (pollables are children).
 
 use rc_guests::cmd::cli::{stdin::get_stdin, stdout::get_stdout};
 use rc_guests::cmd::filesystem::preopens::get_directories;
@@ -11,6 +12,15 @@ use rc_guests::{check, check_that, finish};
 
 fn main() {
     let stdout = get_stdout();
+    if std::env::args().nth(1).as_deref() == Some("drop-stream-first") {
+        let stdin = get_stdin();
+        let pollable = stdin.subscribe();
+        println!("dropping stdin before its pollable");
+        drop(stdin);
+        println!("dropped without a trap");
+        drop(pollable);
+        return;
+    }
     if std::env::args().nth(1).as_deref() == Some("trap") {
         let permit = stdout.check_write().expect("check-write");
         println!("permit {permit}");
