@@ -28,8 +28,10 @@ if [ ! -f "$adapter" ]; then
 fi
 
 wit=$(wasm-tools component wit "$legacy") || die "wasm-tools cannot read it"
-names() { # names import|export: the interface names the component has
-  echo "$wit" | sed -n "s/^  $1 \([a-z0-9:/@.-]*\);\$/\1/p" | sort -u
+names() { # names import|export: the names the component has: interfaces, and plain
+  # names of inline instances and functions (`export exports: interface {`, `export f: func`)
+  echo "$wit" | sed -n -e "s/^  $1 \([a-z0-9:/@.-]*\);\$/\1/p" \
+    -e "s/^  $1 \([a-z0-9-]*\): .*/\1/p" | sort -u
 }
 rc_imports=$(names import | grep -- '@0.2.0-rc-' || true)
 [ -n "$rc_imports" ] || die "imports nothing @0.2.0-rc-2023-*; there is nothing to plug"
@@ -40,9 +42,6 @@ if [ -n "$missing" ]; then
   echo "$missing" | sed 's/^/  /' >&2
   echo "The adapter covers: $(echo $provided)" >&2
   exit 1
-fi
-if echo "$wit" | grep -q '^  export [a-z0-9-]*: func'; then
-  die "exports plain functions; only interface exports are kept (not supported yet)"
 fi
 
 script=$(mktemp --suffix=.wac)

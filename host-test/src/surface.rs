@@ -3,7 +3,7 @@
 use anyhow::Result;
 use wasmparser::{ComponentExternalKind, Parser, Payload};
 
-/// (imports, exports) of the outermost component, in binary order.
+/// (imports, instance and function exports) of the outermost component, in binary order.
 pub fn imports_and_exports(component: &[u8]) -> Result<(Vec<String>, Vec<String>)> {
     let (mut imports, mut exports) = (Vec::new(), Vec::new());
     let mut depth = 0;
@@ -19,7 +19,10 @@ pub fn imports_and_exports(component: &[u8]) -> Result<(Vec<String>, Vec<String>
             Payload::ComponentExportSection(s) if depth == 0 => {
                 for export in s {
                     let export = export?;
-                    if export.kind == ComponentExternalKind::Instance {
+                    if matches!(
+                        export.kind,
+                        ComponentExternalKind::Instance | ComponentExternalKind::Func
+                    ) {
                         exports.push(export.name.name.to_string());
                     }
                 }

@@ -90,6 +90,13 @@ fn plug_script_renames_rc_run_and_keeps_other_exports() {
             vec!["wasi:cli/run@0.2.0"],
         ),
         ("reactor", "export my:lib/api;", vec!["my:lib/api"]),
+        // componentize-py 0.7 exports an inline instance named `exports` beside `run`.
+        (
+            "inline-exports",
+            "export wasi:cli/run@0.2.0-rc-2023-11-10; export exports: interface { f: func() -> u32; } \
+             export g: func() -> u32;",
+            vec!["exports", "g", "wasi:cli/run@0.2.0"],
+        ),
         (
             "p2-command",
             "export wasi:cli/run@0.2.12;",

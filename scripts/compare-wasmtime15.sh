@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# compare-wasmtime15.sh: the reference run. Each legacy test program, built as a 2023
+# component, runs UNPLUGGED on wasmtime 15.0.1 (the host it was built for) and plugged on
+# wasmtime 50.0.1; their outputs are compared line by line after ports and times are masked.
+# Installs wasmtime-cli 15.0.1 into target/wasmtime15 first (a 15-20 minute build; not
+# locked: its 2023 lock file does not build with rustc 1.99). Not part of CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+old=target/wasmtime15/bin/wasmtime
+if [ ! -x "$old" ]; then
+  cargo install wasmtime-cli@15.0.1 --root target/wasmtime15
+fi
+cargo test -q -p host-test --test legacy_commands >/dev/null # builds and plugs every guest
+c=target/components
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+mask() { sed -E 's/[0-9]{4,5}\b/PORT/g; s/\(([0-9]{9,10}), ([0-9]{9,10})\)/(TIME)/g; s/\(([0-9]+)\)$/(N)/'; }
+status=0
+compare() { # compare NAME STDIN ARGS..: one program on both hosts
+  local name=$1 input=$2; shift 2
+  mkdir -p "$dir/15" "$dir/50"
+  echo "== $name $*"
+  (cd "$dir/15" && printf '%s' "$input" | "$OLDPWD/$old" run -W component-model -S inherit-network \
+    -S allow-ip-name-lookup --dir .::/sandbox "$OLDPWD/$c/$name.0.2.0-rc-2023-11-10.legacy.wasm" "$@" \
+    > out 2> err; echo "exit $?" >> out) || true
+  (cd "$dir/50" && printf '%s' "$input" | bash "$OLDPWD/scripts/run.sh" --dir .::/sandbox \
+    "$OLDPWD/$c/$name.0.2.0-rc-2023-11-10.fixed.wasm" "$@" > out 2> err; echo "exit $?" >> out) || true
+  if diff <(mask < "$dir/15/out") <(mask < "$dir/50/out"); then
+    echo "same ($(wc -l < "$dir/50/out") lines)"
+  else
+    status=1
+    echo "--- wasmtime 15 stderr:"; tail -5 "$dir/15/err"
+  fi
+  rm -rf "$dir/15" "$dir/50"
+}
+compare legacy-cli "some input" ok "two words"
+compare legacy-cli "" err
+compare legacy-fs "" /sandbox
+compare legacy-streams "abcdefrest of input"
+compare legacy-random "" "$(date +%s)"
+compare legacy-tcp ""
+compare legacy-lookup ""
+compare udp-demo ""
+exit $status
