@@ -1,6 +1,7 @@
 //! Every rc <-> 0.3 conversion: socket addresses, address families, error codes, and the rc
 //! address checks wasmtime 15 made before any syscall.
 
+use crate::dual_stack::Mismatch;
 use crate::p3;
 use crate::p3_udp::abi::RawSocketAddress;
 use crate::rc::network::{
@@ -141,6 +142,27 @@ pub fn ipv6_only(family: IpAddressFamily, dual_stack: bool) -> Result<bool, Erro
     }
 }
 
+/// A connect (UDP `%stream`, TCP `start-connect`) to a peer its bind cannot reach, as
+/// wasmtime 15 answered: a mapped peer of a plain IPv6 bind is unreachable (the kernel's
+/// ENETUNREACH), a plain IPv6 peer of a mapped bind is `invalid-argument`.
+pub fn connect_mismatch(m: Mismatch) -> ErrorCode {
+    match m {
+        Mismatch::MappedPeer => ErrorCode::RemoteUnreachable,
+        Mismatch::PlainPeer => ErrorCode::InvalidArgument,
+    }
+}
+
+/// A UDP send to a peer its bind cannot reach, as wasmtime 15 answered: a plain IPv6 peer of
+/// a mapped bind is `not-supported` (the kernel's EAFNOSUPPORT). For a mapped peer of a plain
+/// IPv6 bind wasmtime 15 returned 0 datagrams sent (its socket was not yet known writable)
+/// rather than the kernel's error; we give the error its connect gives.
+pub fn send_mismatch(m: Mismatch) -> ErrorCode {
+    match m {
+        Mismatch::MappedPeer => ErrorCode::RemoteUnreachable,
+        Mismatch::PlainPeer => ErrorCode::NotSupported,
+    }
+}
+
 /// A remote address may not be unspecified nor have port 0.
 pub fn check_remote(addr: &SocketAddr) -> Result<(), ErrorCode> {
     if addr.ip().to_canonical().is_unspecified() || addr.port() == 0 {
@@ -210,7 +232,6 @@ impl From<StateError> for ErrorCode {
             StateError::InvalidState => ErrorCode::InvalidState,
             StateError::ConcurrencyConflict => ErrorCode::ConcurrencyConflict,
             StateError::NotInProgress => ErrorCode::NotInProgress,
-            StateError::InvalidArgument => ErrorCode::InvalidArgument,
         }
     }
 }

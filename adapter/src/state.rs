@@ -7,7 +7,6 @@ pub enum StateError {
     InvalidState,
     ConcurrencyConflict,
     NotInProgress,
-    InvalidArgument,
 }
 
 /// Where an rc UDP socket is in its life, as wasmtime 15 tracked it (`UdpState`).

@@ -189,7 +189,11 @@ impl SocketCore {
 
     /// Associates with `remote` (as the guest wrote it).
     pub fn connect(&self, remote: SocketAddr) -> Result<(), ErrorCode> {
-        let (side, addr) = self.layout.get().route(remote)?;
+        let (side, addr) = self
+            .layout
+            .get()
+            .route(remote)
+            .map_err(conv::connect_mismatch)?;
         let endpoint = self.endpoint(side);
         endpoint
             .socket
@@ -404,7 +408,7 @@ impl SocketCore {
             ),
             Some(addr) => match self.layout.get().route(addr) {
                 Ok((side, addr)) => (side, Some(addr)),
-                Err(e) => return SendOutcome::Failed(e.into()),
+                Err(m) => return SendOutcome::Failed(conv::send_mismatch(m)),
             },
         };
         let endpoint = self.endpoint(side);

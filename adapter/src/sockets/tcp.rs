@@ -28,6 +28,8 @@ const DUAL_BIND_ATTEMPTS: u32 = 16;
 enum Phase {
     Fresh,
     BindStarted,
+    Bound,
+    /// Connecting, connected, listening: the host socket's own state answers.
     Used,
 }
 
@@ -214,7 +216,7 @@ impl GuestTcpSocket for TcpSocketRep {
             self.host().finish_bind().conv()
         };
         if result.is_ok() {
-            self.phase.set(Phase::Used);
+            self.phase.set(Phase::Bound);
         }
         result
     }
@@ -224,6 +226,12 @@ impl GuestTcpSocket for TcpSocketRep {
         network: NetworkBorrow<'_>,
         remote_address: IpSocketAddress,
     ) -> Result<(), ErrorCode> {
+        // wasmtime 15 checked the state first, and connected only unbound sockets.
+        match self.phase.get() {
+            Phase::Fresh | Phase::Used => {}
+            Phase::BindStarted => return Err(ErrorCode::ConcurrencyConflict),
+            Phase::Bound => return Err(ErrorCode::InvalidState),
+        }
         let remote = conv::from_rc(remote_address);
         conv::check_family(&remote, self.family, self.dual_stack.get())?;
         let network: &net_p2::Network = network.lend();
@@ -232,9 +240,7 @@ impl GuestTcpSocket for TcpSocketRep {
             Phase::Fresh if self.dual_stack.get() => Layout::Dual,
             _ => self.layout.get(),
         };
-        let (side, to) = layout
-            .route(remote)
-            .map_err(|_| ErrorCode::InvalidArgument)?;
+        let (side, to) = layout.route(remote).map_err(conv::connect_mismatch)?;
         if side == Side::Companion && self.side(Side::Companion).is_none() {
             let companion = self.new_host(net_p2::IpAddressFamily::Ipv4)?;
             self.hosts.borrow_mut()[Side::Companion as usize] = Some(companion);
@@ -302,7 +308,7 @@ impl GuestTcpSocket for TcpSocketRep {
                 Ok(())
             }
             (_, Phase::BindStarted) => Err(ErrorCode::ConcurrencyConflict),
-            (_, Phase::Used) => Err(ErrorCode::InvalidState),
+            (_, Phase::Bound | Phase::Used) => Err(ErrorCode::InvalidState),
         }
     }
 

@@ -322,6 +322,26 @@ fn dual_stack(net: &Network) {
     drop((m_in, m_out, s_in, s_out));
     drop((mapped_client, conn));
 
+    let bound_v6 = create_tcp_socket(IpAddressFamily::Ipv6).unwrap();
+    bound_v6
+        .start_bind(net, loopback(IpAddressFamily::Ipv6, 0))
+        .unwrap();
+    until_ready(&bound_v6, TcpSocket::finish_bind).unwrap();
+    // wasmtime 15 connected only unbound sockets, and checked that first.
+    check(
+        "bound to ::1: connect",
+        bound_v6.start_connect(net, mapped_loopback(port)),
+        Err(ErrorCode::InvalidState),
+    );
+    let bound_mapped = create_tcp_socket(IpAddressFamily::Ipv6).unwrap();
+    bound_mapped.start_bind(net, mapped_loopback(0)).unwrap();
+    until_ready(&bound_mapped, TcpSocket::finish_bind).unwrap();
+    check(
+        "bound to a mapped address: connect",
+        bound_mapped.start_connect(net, loopback(IpAddressFamily::Ipv6, port)),
+        Err(ErrorCode::InvalidState),
+    );
+
     let v6_only = create_tcp_socket(IpAddressFamily::Ipv6).unwrap();
     check("set-ipv6-only", v6_only.set_ipv6_only(true), Ok(()));
     check("ipv6-only", v6_only.ipv6_only(), Ok(true));
