@@ -32,6 +32,24 @@ fn assert_all_passed(out: &Output) -> String {
     stdout
 }
 
+/// Runs `guest ARG`, which prints `before`, does what the rc spec (or wasmtime 15) says traps,
+/// and would print "without a trap" after it: the run must trap, for `reason`.
+fn assert_traps(guest: &str, arg: &str, before: &str, reason: &str) {
+    let out = run(
+        guest,
+        Era::Nov2023,
+        Run {
+            args: vec![arg],
+            ..Run::default()
+        },
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!out.status.success(), "{stdout}");
+    assert!(stdout.contains(before), "{stdout}");
+    assert!(!stdout.contains("without a trap"), "{stdout}");
+    assert!(stderr.contains(reason), "{stderr}");
+}
+
 /// A fresh directory under target/tmp for one test.
 fn temp_dir(name: &str) -> PathBuf {
     let dir = artifacts::repo_root().join("target/tmp").join(name);
@@ -134,43 +152,16 @@ fn streams_on_stdio_and_files() {
 
 #[test]
 fn write_past_check_write_traps() {
-    let out = run(
-        "legacy-streams",
-        Era::Nov2023,
-        Run {
-            args: vec!["trap"],
-            ..Run::default()
-        },
-    );
-    let stdout = text(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.starts_with("permit "), "{stdout}");
-    assert!(
-        text(&out.stderr).contains("write exceeded budget"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert!(!stdout.contains("without a trap"), "{stdout}");
+    assert_traps("legacy-streams", "trap", "permit ", "write exceeded budget");
 }
 
 #[test]
 fn dropping_a_stream_before_its_pollable_traps() {
-    let out = run(
+    assert_traps(
         "legacy-streams",
-        Era::Nov2023,
-        Run {
-            args: vec!["drop-stream-first"],
-            ..Run::default()
-        },
-    );
-    let stdout = text(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("dropping stdin"), "{stdout}");
-    assert!(!stdout.contains("without a trap"), "{stdout}");
-    assert!(
-        text(&out.stderr).contains("resource has children"),
-        "{}",
-        text(&out.stderr)
+        "drop-stream-first",
+        "dropping stdin",
+        "resource has children",
     );
 }
 
@@ -204,22 +195,11 @@ fn tcp_over_loopback_v4_v6_and_dual_stack() {
 
 #[test]
 fn dropping_a_tcp_socket_before_its_streams_traps() {
-    let out = run(
+    assert_traps(
         "legacy-tcp",
-        Era::Nov2023,
-        Run {
-            args: vec!["drop-socket-first"],
-            ..Run::default()
-        },
-    );
-    let stdout = text(&out.stdout);
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("dropping the socket"), "{stdout}");
-    assert!(!stdout.contains("without a trap"), "{stdout}");
-    assert!(
-        text(&out.stderr).contains("resource has children"),
-        "{}",
-        text(&out.stderr)
+        "drop-socket-first",
+        "dropping the socket",
+        "resource has children",
     );
 }
 
