@@ -350,3 +350,51 @@ mod table {
         }
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Conv;
+    use crate::fs_p2::types as p2;
+    use crate::fs_rc::types as rc;
+
+    /// `same_flags!` copies bits, so each named flag must sit at the same bit in both.
+    #[test]
+    fn flags_keep_their_names() {
+        let pairs = [
+            (rc::DescriptorFlags::READ, p2::DescriptorFlags::READ),
+            (rc::DescriptorFlags::WRITE, p2::DescriptorFlags::WRITE),
+            (
+                rc::DescriptorFlags::FILE_INTEGRITY_SYNC,
+                p2::DescriptorFlags::FILE_INTEGRITY_SYNC,
+            ),
+            (
+                rc::DescriptorFlags::DATA_INTEGRITY_SYNC,
+                p2::DescriptorFlags::DATA_INTEGRITY_SYNC,
+            ),
+            (
+                rc::DescriptorFlags::REQUESTED_WRITE_SYNC,
+                p2::DescriptorFlags::REQUESTED_WRITE_SYNC,
+            ),
+            (
+                rc::DescriptorFlags::MUTATE_DIRECTORY,
+                p2::DescriptorFlags::MUTATE_DIRECTORY,
+            ),
+        ];
+        for (a, b) in pairs {
+            assert_eq!(Conv::<p2::DescriptorFlags>::conv(a), b);
+        }
+        let opens = [
+            (rc::OpenFlags::CREATE, p2::OpenFlags::CREATE),
+            (rc::OpenFlags::DIRECTORY, p2::OpenFlags::DIRECTORY),
+            (rc::OpenFlags::EXCLUSIVE, p2::OpenFlags::EXCLUSIVE),
+            (rc::OpenFlags::TRUNCATE, p2::OpenFlags::TRUNCATE),
+        ];
+        for (a, b) in opens {
+            assert_eq!(Conv::<p2::OpenFlags>::conv(a), b);
+        }
+        assert_eq!(
+            Conv::<p2::PathFlags>::conv(rc::PathFlags::SYMLINK_FOLLOW),
+            p2::PathFlags::SYMLINK_FOLLOW
+        );
+    }
+}
