@@ -52,6 +52,20 @@ pub mod cmd {
     pub use self::wasi::sockets0_2_0_rc_2023_11_10 as sockets;
 }
 
+/// The whole 0.2.12 command world: native p2 twins of the `legacy-*` programs.
+pub mod p2cmd {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "native-p2-command",
+        generate_all,
+    });
+
+    pub use self::wasi::cli0_2_12 as cli;
+    pub use self::wasi::clocks0_2_12 as clocks;
+    pub use self::wasi::io0_2_12 as io;
+    pub use self::wasi::sockets0_2_12 as sockets;
+}
+
 pub mod p2 {
     wit_bindgen::generate!({
         path: "wit",

@@ -7,6 +7,8 @@
 //!   and, as the baseline in the same run, the same program on wasmtime's native p2.
 //! - `compare`: the adapter (a) against native p2 (b) and native p3 (c): throughput, round
 //!   trips, a 100-socket server, idle cost, size and instantiation time, with ratios.
+//! - `tcp-rtt`: TCP round trips through a 2023 command on the wasmtime 50 CLI, plugged,
+//!   against wasmtime 15 running it unplugged (`tcp_rtt.rs`).
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
 //!   datagram accounted for: kernel drops, guest echoes, echoes received. `--probe-stats`
 //!   also counts the adapter's parked host calls (`adapter/src/probe_stats.rs`).
@@ -15,6 +17,7 @@
 
 mod compare;
 mod soak;
+mod tcp_rtt;
 mod wait;
 
 use anyhow::Result;
@@ -132,6 +135,10 @@ fn main() -> Result<()> {
         .enumerate()
         .find(|(i, a)| !a.starts_with("--") && (*i == 0 || !VALUED.contains(&args[i - 1].as_str())))
         .map_or("all", |(_, a)| a.as_str());
+    if what == "tcp-rtt" {
+        // Runs the wasmtime CLIs, not this embedding.
+        return tcp_rtt::run(quick);
+    }
     let mut bench = Bench::new(quick)?;
     if what == "profile" {
         bench.scale = 10;
@@ -147,6 +154,8 @@ fn main() -> Result<()> {
         // One long adapter echo run, to profile (`perf record`, RC_ADAPTER_PERFMAP=1).
         "profile" => compare::profile(&bench),
         "soak" => soak::run(&bench, &soak_options),
-        other => anyhow::bail!("unknown benchmark {other:?}: wait, compare, all, profile or soak"),
+        other => anyhow::bail!(
+            "unknown benchmark {other:?}: wait, compare, all, profile, soak or tcp-rtt"
+        ),
     }
 }
