@@ -25,16 +25,23 @@ pub struct Run<'a> {
     pub stdin: &'a [u8],
 }
 
-/// `wasmtime run <README flags> <run.flags> COMPONENT <run.args>`, stdin piped in, stdout and
-/// stderr captured.
-pub fn run(component: &Path, run: &Run) -> Result<Output> {
+/// `wasmtime run <README flags> <run.flags> COMPONENT <run.args>`, not yet started: for
+/// callers that talk to the guest while it runs.
+pub fn command(component: &Path, run: &Run) -> Result<Command> {
     check_version()?;
-    let mut child = Command::new("wasmtime")
+    let mut command = Command::new("wasmtime");
+    command
         .arg("run")
         .args(readme_flags()?)
         .args(&run.flags)
         .arg(component)
-        .args(&run.args)
+        .args(&run.args);
+    Ok(command)
+}
+
+/// `command`, run with `run.stdin` piped in and stdout and stderr captured.
+pub fn run(component: &Path, run: &Run) -> Result<Output> {
+    let mut child = command(component, run)?
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

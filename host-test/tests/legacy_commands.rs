@@ -223,20 +223,23 @@ fn the_readme_example_prints_reads_a_file_and_exchanges_udp() {
 #[test]
 fn one_poll_wakes_for_udp_tcp_stdin_timer_and_files() {
     use std::io::{BufRead, BufReader, Write};
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let dir = temp_dir("legacy-poll");
     let component = artifacts::legacy_plugged("legacy-poll", Era::Nov2023).unwrap();
-    let mut child = Command::new("wasmtime")
-        .arg("run")
-        .args(wasmtime_cli::readme_flags().unwrap())
-        .arg("--dir")
-        .arg(format!("{}::/poll", dir.display()))
-        .arg(&component)
-        .arg("/poll")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let poll_dir = format!("{}::/poll", dir.display());
+    let mut child = wasmtime_cli::command(
+        &component,
+        &Run {
+            flags: vec!["--dir".into(), poll_dir],
+            args: vec!["/poll"],
+            ..Run::default()
+        },
+    )
+    .unwrap()
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap())
         .lines()

@@ -176,6 +176,16 @@ impl Guest for crate::Adapter {
     type TcpSocket = TcpSocketRep;
 }
 
+/// Option setters: each sets the option on every host socket behind the rc one and is
+/// replayed on a companion created later (`TcpSocketRep::set_everywhere`).
+macro_rules! set_everywhere {
+    ($(fn $name:ident(&self, value: $ty:ty);)*) => {$(
+        fn $name(&self, value: $ty) -> Result<(), ErrorCode> {
+            self.set_everywhere(move |s| s.$name(value))
+        }
+    )*};
+}
+
 impl GuestTcpSocket for TcpSocketRep {
     fn start_bind(
         &self,
@@ -312,36 +322,15 @@ impl GuestTcpSocket for TcpSocketRep {
         }
     }
 
-    fn set_listen_backlog_size(&self, value: u64) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_listen_backlog_size(value))
-    }
-
-    fn set_keep_alive_enabled(&self, value: bool) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_keep_alive_enabled(value))
-    }
-
-    fn set_keep_alive_idle_time(&self, value: Duration) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_keep_alive_idle_time(value))
-    }
-
-    fn set_keep_alive_interval(&self, value: Duration) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_keep_alive_interval(value))
-    }
-
-    fn set_keep_alive_count(&self, value: u32) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_keep_alive_count(value))
-    }
-
-    fn set_hop_limit(&self, value: u8) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_hop_limit(value))
-    }
-
-    fn set_receive_buffer_size(&self, value: u64) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_receive_buffer_size(value))
-    }
-
-    fn set_send_buffer_size(&self, value: u64) -> Result<(), ErrorCode> {
-        self.set_everywhere(move |s| s.set_send_buffer_size(value))
+    set_everywhere! {
+        fn set_listen_backlog_size(&self, value: u64);
+        fn set_keep_alive_enabled(&self, value: bool);
+        fn set_keep_alive_idle_time(&self, value: Duration);
+        fn set_keep_alive_interval(&self, value: Duration);
+        fn set_keep_alive_count(&self, value: u32);
+        fn set_hop_limit(&self, value: u8);
+        fn set_receive_buffer_size(&self, value: u64);
+        fn set_send_buffer_size(&self, value: u64);
     }
 
     /// A dual listener is ready when either of its host sockets is.
