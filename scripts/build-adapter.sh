@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Builds the adapter component: target/rc-adapter.wasm (prints its path).
+# build-adapter.sh [0.3|0.2]: builds the adapter component with rc UDP over WASI 0.3.0
+# (target/rc-adapter-udp03.wasm) or over WASI 0.2.x (target/rc-adapter-udp02.wasm, the
+# `udp-p2` feature), and prints its path. With no argument, builds both and prints both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CARGO_TARGET_DIR=target/wasm cargo rustc -q -p adapter --release \
-  --target wasm32-unknown-unknown --crate-type cdylib
-wasm-tools component new target/wasm/wasm32-unknown-unknown/release/adapter.wasm \
-  -o target/rc-adapter.wasm
-echo target/rc-adapter.wasm
+build() { # build 0.3|0.2
+  local tag features=()
+  case "$1" in
+    0.3) tag=udp03 ;;
+    0.2) tag=udp02; features=(--features udp-p2) ;;
+    *) echo "usage: build-adapter.sh [0.3|0.2]" >&2; exit 2 ;;
+  esac
+  CARGO_TARGET_DIR=target/wasm-$tag cargo rustc -q -p adapter --release \
+    --target wasm32-unknown-unknown --crate-type cdylib "${features[@]}"
+  wasm-tools component new target/wasm-$tag/wasm32-unknown-unknown/release/adapter.wasm \
+    -o target/rc-adapter-$tag.wasm
+  echo target/rc-adapter-$tag.wasm
+}
+if [ $# -eq 0 ]; then build 0.3; build 0.2; else build "$1"; fi

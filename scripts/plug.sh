@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
-# plug.sh [--print] LEGACY.wasm [OUT.wasm]: makes a component built against WASI
-# 0.2.0-rc-2023-11-10 (or -12-05) runnable on wasmtime 50, in one `wac compose`:
-#   - the adapter (target/rc-adapter.wasm; built first only if missing, or $RC_ADAPTER)
-#     serves every rc import;
+# plug.sh [--print] [--udp 0.3|0.2] LEGACY.wasm [OUT.wasm]: makes a component built against
+# WASI 0.2.0-rc-2023-11-10 (or -12-05) runnable on wasmtime 50, in one `wac compose`:
+#   - the adapter serves every rc import. It comes in two builds, which differ only in what
+#     rc UDP stands on: --udp 0.3 (WASI 0.3.0; the default for a component that imports rc
+#     UDP) or --udp 0.2 (WASI 0.2.x; the default otherwise). README.md says when to pick
+#     which. They are target/rc-adapter-udp03.wasm and -udp02.wasm, built first only if
+#     missing; $RC_ADAPTER_DIR holds them elsewhere, $RC_ADAPTER names one file to use;
 #   - an rc `wasi:cli/run` export is exported again as `wasi:cli/run@0.2.0`, the name
 #     wasmtime runs; every other export is kept as it is (reactors, 0.2.x `run`).
 # It stops, saying why, on input it cannot fix. --print shows the wac script it runs.
 set -euo pipefail
-print=no
-if [ "${1:-}" = --print ]; then print=yes; shift; fi
-legacy=${1:?usage: plug.sh [--print] LEGACY.wasm [OUT.wasm]}
+usage="usage: plug.sh [--print] [--udp 0.3|0.2] LEGACY.wasm [OUT.wasm]"
+print=no udp=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --print) print=yes; shift ;;
+    --udp) udp=${2:-}; shift 2 || true
+      case "$udp" in 0.3|0.2) ;; *) echo "error: --udp takes 0.3 or 0.2; $usage" >&2; exit 2 ;; esac ;;
+    --*) echo "error: unknown option $1; $usage" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
+legacy=${1:?$usage}
 out=${2:-${legacy%.wasm}.plugged.wasm}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 die() { echo "error: $legacy: $*" >&2; exit 1; }
@@ -22,11 +34,6 @@ case "$(od -An -tx1 -N8 "$legacy" | tr -d ' \n')" in
   *) die "not a WebAssembly component" ;;
 esac
 
-adapter=${RC_ADAPTER:-$root/target/rc-adapter.wasm}
-if [ ! -f "$adapter" ]; then
-  adapter="$root/$("$root/scripts/build-adapter.sh")"
-fi
-
 wit=$(wasm-tools component wit "$legacy") || die "wasm-tools cannot read it"
 names() { # names import|export: the names the component has: interfaces, and plain
   # names of inline instances and functions (`export exports: interface {`, `export f: func`)
@@ -35,6 +42,22 @@ names() { # names import|export: the names the component has: interfaces, and pl
 }
 rc_imports=$(names import | grep -- '@0.2.0-rc-' || true)
 [ -n "$rc_imports" ] || die "imports nothing @0.2.0-rc-2023-*; there is nothing to plug"
+
+# Every 2023 component imports rc TCP (the preview1 adapter does); rc UDP only if it uses it.
+uses_udp=no
+if echo "$rc_imports" | grep -q '^wasi:sockets/udp@'; then uses_udp=yes; fi
+if [ -z "$udp" ]; then
+  if [ $uses_udp = yes ]; then udp=0.3; else udp=0.2; fi
+fi
+tag=udp${udp/./}
+if [ -n "${RC_ADAPTER:-}" ]; then
+  adapter=$RC_ADAPTER
+else
+  adapter=${RC_ADAPTER_DIR:-$root/target}/rc-adapter-$tag.wasm
+  if [ ! -f "$adapter" ]; then
+    adapter="$root/$("$root/scripts/build-adapter.sh" "$udp")"
+  fi
+fi
 provided=$(wasm-tools component wit "$adapter" | sed -n 's/^  export \([a-z0-9:/@.-]*\);$/\1/p')
 missing=$(comm -23 <(echo "$rc_imports") <(echo "$provided" | sort -u) | sed '/^$/d')
 if [ -n "$missing" ]; then
@@ -59,4 +82,12 @@ trap 'rm -f "$script"' EXIT
 } > "$script"
 if [ $print = yes ]; then cat "$script"; fi
 wac compose "$script" --dep rc-adapter:adapter="$adapter" --dep legacy:app="$legacy" -o "$out"
-echo "plugged $(echo "$rc_imports" | wc -l) rc interfaces: $out"
+echo "plugged $(echo "$rc_imports" | wc -l) rc interfaces: $out (rc UDP over WASI $udp)"
+if [ "$udp" = 0.3 ]; then
+  echo "run it with: wasmtime run -W component-model-more-async-builtins=y -S inherit-network=y -S allow-ip-name-lookup=y $out"
+  if [ $uses_udp = yes ]; then
+    echo "warning: rc UDP over WASI 0.3 parks host memory while a socket idles (about 0.8 MiB and 25 store handles a second); a server that idles stops after about 65 minutes under wasmtime's default handle limit. For a long-running server, plug with --udp 0.2." >&2
+  fi
+else
+  echo "run it with: wasmtime run -S inherit-network=y -S allow-ip-name-lookup=y $out"
+fi

@@ -9,7 +9,10 @@
 //! - `same_shape`: the declarative table of rc <-> 0.2.x conversions and the forwarding macro;
 //! - `conv`: rc <-> 0.3 socket conversions and the rc address checks;
 //! - `state`, `dual_stack`: plain state machines, tested natively;
-//! - `p3_udp`: the 0.3 physics: raw async ABI calls, probes, parked host calls, counters.
+//! - `udp_core`: the host sockets behind one rc UDP socket (dual-stack, queue, options);
+//! - `udp_backend`: the interface those host sockets implement, and this build's choice:
+//!   - `p3_udp` (default): the 0.3 physics: raw async ABI calls, probes, parked host calls;
+//!   - `p2_udp` (`--features udp-p2`): 0.2.x sockets, which block natively.
 
 #[macro_use]
 mod same_shape;
@@ -20,10 +23,15 @@ mod conv;
 mod dual_stack;
 mod filesystem;
 mod io;
+#[cfg(feature = "udp-p2")]
+mod p2_udp;
+#[cfg(not(feature = "udp-p2"))]
 mod p3_udp;
 mod random;
 mod sockets;
 mod state;
+mod udp_backend;
+mod udp_core;
 
 mod bindings {
     wit_bindgen::generate!({
@@ -35,6 +43,7 @@ mod bindings {
     });
 }
 
+#[cfg(not(feature = "udp-p2"))]
 mod bindings_p3 {
     wit_bindgen::generate!({
         path: "../wit",
@@ -62,6 +71,20 @@ mod bindings_p3 {
     });
 }
 
+#[cfg(feature = "udp-p2")]
+mod bindings_udp_p2 {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "udp-p2",
+        with: {
+            "wasi:io/poll@0.2.12": crate::bindings::wasi::io0_2_12::poll,
+            "wasi:sockets/network@0.2.12": crate::bindings::wasi::sockets0_2_12::network,
+            "wasi:sockets/udp@0.2.12": generate,
+            "wasi:sockets/udp-create-socket@0.2.12": generate,
+        },
+    });
+}
+
 /// The rc sockets interfaces we export.
 pub(crate) use bindings::exports::wasi::sockets0_2_0_rc_2023_11_10 as rc;
 /// The other rc packages we export.
@@ -74,8 +97,12 @@ pub(crate) use bindings::exports::wasi::{
 pub(crate) use bindings::wasi::{
     cli0_2_12 as cli_p2, filesystem0_2_12 as fs_p2, io0_2_12 as io_p2, sockets0_2_12 as sockets_p2,
 };
-/// The 0.3 socket types we import.
+/// The 0.3 socket types we import (the 0.3 UDP backend).
+#[cfg(not(feature = "udp-p2"))]
 pub(crate) use bindings_p3::wasi::sockets0_3_0::types as p3;
+/// The 0.2.x UDP interfaces we import (the 0.2.x UDP backend).
+#[cfg(feature = "udp-p2")]
+pub(crate) use bindings_udp_p2::wasi::sockets0_2_12 as udp_p2;
 
 /// The type every exported interface is implemented on.
 pub struct Adapter;

@@ -44,25 +44,41 @@ fn cargo(subcommand: &str, manifest: &Path, target_dir: &Path, args: &[&str]) ->
 /// How the adapter is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdapterBuild {
-    /// As shipped.
-    Shipped,
-    /// With the `probe-stats` feature (`adapter/src/probe_stats.rs`), for `bench soak`.
+    /// As shipped, rc UDP over WASI 0.3.0 (`plug.sh --udp 0.3`).
+    Udp03,
+    /// As shipped, rc UDP over WASI 0.2.x (`plug.sh --udp 0.2`, the `udp-p2` feature).
+    Udp02,
+    /// `Udp03` with the `probe-stats` feature (`adapter/src/p3_udp/probe_stats.rs`), for
+    /// `bench soak`.
     ProbeStats,
 }
 
 impl AdapterBuild {
-    fn suffix(self) -> &'static str {
+    /// Both shipped builds, for tests that must behave the same on each.
+    pub const SHIPPED: [AdapterBuild; 2] = [AdapterBuild::Udp03, AdapterBuild::Udp02];
+
+    /// As `scripts/build-adapter.sh` names its output (`rc-adapter{suffix}.wasm`).
+    pub fn suffix(self) -> &'static str {
         match self {
-            AdapterBuild::Shipped => "",
+            AdapterBuild::Udp03 => "-udp03",
+            AdapterBuild::Udp02 => "-udp02",
             AdapterBuild::ProbeStats => "-probe-stats",
+        }
+    }
+
+    /// `plug.sh --udp` for it.
+    pub fn udp(self) -> &'static str {
+        match self {
+            AdapterBuild::Udp02 => "0.2",
+            _ => "0.3",
         }
     }
 }
 
-/// Builds the shipped adapter's core module and turns it into a component (what
-/// `scripts/build-adapter.sh` does with `wasm-tools component new`).
+/// Builds the shipped adapter with rc UDP over 0.3 (what `scripts/build-adapter.sh 0.3`
+/// does, `wasm-tools component new` included).
 pub fn adapter() -> Result<PathBuf> {
-    adapter_built(AdapterBuild::Shipped)
+    adapter_built(AdapterBuild::Udp03)
 }
 
 /// `adapter`, built as `build` says, once per process.
@@ -84,8 +100,10 @@ pub fn adapter_built(build: AdapterBuild) -> Result<PathBuf> {
         "--crate-type",
         "cdylib",
     ];
-    if build == AdapterBuild::ProbeStats {
-        args.extend(["--features", "probe-stats"]);
+    match build {
+        AdapterBuild::Udp03 => {}
+        AdapterBuild::Udp02 => args.extend(["--features", "udp-p2"]),
+        AdapterBuild::ProbeStats => args.extend(["--features", "probe-stats"]),
     }
     cargo("rustc", &root.join("Cargo.toml"), &target, &args)?;
     let core = std::fs::read(target.join("wasm32-unknown-unknown/release/adapter.wasm"))?;
@@ -122,10 +140,10 @@ pub fn guest(name: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The guest plugged with the shipped adapter by wac-graph, written to `target/components`
+/// The guest plugged with the 0.3 UDP build by wac-graph, written to `target/components`
 /// once per process.
 pub fn plugged(name: &str) -> Result<PathBuf> {
-    plugged_with(name, AdapterBuild::Shipped)
+    plugged_with(name, AdapterBuild::Udp03)
 }
 
 /// `plugged`, with the adapter built as `build` says.
@@ -229,21 +247,40 @@ pub fn legacy(name: &str, era: Era) -> Result<PathBuf> {
 }
 
 /// `legacy(name, era)` made runnable by `scripts/plug.sh` (the real `wac` CLI) with the
-/// shipped adapter, once per process.
+/// adapter build it picks by default (0.3 UDP if the component imports rc UDP, else 0.2.x),
+/// once per process.
 pub fn legacy_plugged(name: &str, era: Era) -> Result<PathBuf> {
-    static PLUGGED: Mutex<Vec<(String, Era, PathBuf)>> = Mutex::new(Vec::new());
-    let adapter = adapter()?;
+    legacy_plugged_with(name, era, None)
+}
+
+/// `legacy_plugged`, with `plug.sh --udp` for `build` (a shipped build), if given.
+pub fn legacy_plugged_with(name: &str, era: Era, build: Option<AdapterBuild>) -> Result<PathBuf> {
+    type Done = Vec<(String, Era, Option<AdapterBuild>, PathBuf)>;
+    static PLUGGED: Mutex<Done> = Mutex::new(Vec::new());
+    // plug.sh finds both builds where `adapter_built` writes them.
+    for shipped in AdapterBuild::SHIPPED {
+        adapter_built(shipped)?;
+    }
     let mut done = PLUGGED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, _, path)) = done.iter().find(|(n, e, _)| n == name && *e == era) {
+    if let Some((.., path)) = done
+        .iter()
+        .find(|(n, e, b, _)| n == name && *e == era && *b == build)
+    {
         return Ok(path.clone());
     }
     let legacy = legacy(name, era)?;
-    let out = components_dir().join(format!("{name}.{}.fixed.wasm", era.cli_version()));
-    let plug = Command::new("bash")
-        .arg(repo_root().join("scripts/plug.sh"))
+    let tag = build.map_or("", |b| b.suffix());
+    let out = components_dir().join(format!("{name}.{}{tag}.fixed.wasm", era.cli_version()));
+    let mut plug = Command::new("bash");
+    plug.arg(repo_root().join("scripts/plug.sh"));
+    if let Some(build) = build {
+        plug.args(["--udp", build.udp()]);
+    }
+    let plug = plug
         .arg(&legacy)
         .arg(&out)
-        .env("RC_ADAPTER", &adapter)
+        .env("RC_ADAPTER_DIR", components_dir())
+        .env_remove("RC_ADAPTER")
         .output()
         .context("running scripts/plug.sh")?;
     if !plug.status.success() {
@@ -253,7 +290,7 @@ pub fn legacy_plugged(name: &str, era: Era) -> Result<PathBuf> {
             String::from_utf8_lossy(&plug.stderr)
         );
     }
-    done.push((name.to_string(), era, out.clone()));
+    done.push((name.to_string(), era, build, out.clone()));
     Ok(out)
 }
 

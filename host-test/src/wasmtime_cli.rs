@@ -1,18 +1,28 @@
 //! Runs a component with the real `wasmtime` 50.0.1 CLI, as users do, with the flags of the
-//! README's `wasmtime run` line (read from README.md, so the tests run exactly that line).
+//! README's `wasmtime run` line for it (read from README.md, so the tests run exactly that
+//! line): the one with `-W component-model-more-async-builtins=y` for a component plugged with
+//! rc UDP over WASI 0.3, the one without otherwise.
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// The flags between `wasmtime run` and `fixed.wasm` on the README's line.
-pub fn readme_flags() -> Result<Vec<String>> {
+/// The flag only the 0.3 UDP build needs (it cancels 0.3 calls with async `subtask.cancel`).
+pub const ASYNC_BUILTINS: &str = "component-model-more-async-builtins=y";
+
+/// The flags between `wasmtime run` and `fixed.wasm` on the README's line for a component
+/// plugged with rc UDP over WASI 0.3 (`udp03`) or not.
+pub fn readme_flags(udp03: bool) -> Result<Vec<String>> {
     let readme = std::fs::read_to_string(crate::artifacts::repo_root().join("README.md"))?;
     let line = readme
         .lines()
-        .find(|l| l.starts_with("wasmtime run ") && l.contains(" fixed.wasm"))
-        .context("README.md has no `wasmtime run ... fixed.wasm` line")?;
+        .find(|l| {
+            l.starts_with("wasmtime run ")
+                && l.contains(" fixed.wasm")
+                && l.contains(ASYNC_BUILTINS) == udp03
+        })
+        .context("README.md has no `wasmtime run ... fixed.wasm` line for this build")?;
     let flags = &line["wasmtime run ".len()..line.find(" fixed.wasm").unwrap()];
     Ok(flags.split_whitespace().map(str::to_string).collect())
 }
@@ -25,6 +35,12 @@ pub struct Run<'a> {
     pub stdin: &'a [u8],
 }
 
+/// Whether a plugged component stands on the 0.3 UDP build: it imports the 0.3 sockets.
+pub fn plugged_with_udp03(component: &Path) -> Result<bool> {
+    let (imports, _) = crate::surface::imports_and_exports(&std::fs::read(component)?)?;
+    Ok(imports.iter().any(|i| i == "wasi:sockets/types@0.3.0"))
+}
+
 /// `wasmtime run <README flags> <run.flags> COMPONENT <run.args>`, not yet started: for
 /// callers that talk to the guest while it runs.
 pub fn command(component: &Path, run: &Run) -> Result<Command> {
@@ -32,7 +48,7 @@ pub fn command(component: &Path, run: &Run) -> Result<Command> {
     let mut command = Command::new("wasmtime");
     command
         .arg("run")
-        .args(readme_flags()?)
+        .args(readme_flags(plugged_with_udp03(component)?)?)
         .args(&run.flags)
         .arg(component)
         .args(&run.args);

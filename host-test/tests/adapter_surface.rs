@@ -2,7 +2,7 @@
 //! to the adapter's lists is a change to what users must provide (host features, wasmtime
 //! flags): update README and BENCHMARKS.md with it.
 
-use host_test::artifacts::{self, Era};
+use host_test::artifacts::{self, AdapterBuild, Era};
 use host_test::surface;
 
 /// The interfaces of the rc `wasi:cli/command` world, without the version.
@@ -36,46 +36,66 @@ const RC_COMMAND_WORLD: [&str; 27] = [
     "wasi:sockets/udp-create-socket",
 ];
 
+/// What both builds import: everything but the UDP sockets.
+const COMMON_IMPORTS: [&str; 28] = [
+    "wasi:cli/environment@0.3.0",
+    "wasi:cli/exit@0.3.0",
+    "wasi:cli/stderr@0.2.12", // 0.3 stdio is a stream<u8>: async
+    "wasi:cli/stdin@0.2.12",
+    "wasi:cli/stdout@0.2.12",
+    "wasi:cli/terminal-input@0.3.0",
+    "wasi:cli/terminal-output@0.3.0",
+    "wasi:cli/terminal-stderr@0.3.0",
+    "wasi:cli/terminal-stdin@0.3.0",
+    "wasi:cli/terminal-stdout@0.3.0",
+    "wasi:clocks/monotonic-clock@0.2.12", // sleeping in the wait loop
+    "wasi:clocks/monotonic-clock@0.3.0",
+    "wasi:clocks/system-clock@0.3.0",
+    "wasi:clocks/types@0.3.0", // only for the `duration` type 0.3 sockets use
+    "wasi:clocks/wall-clock@0.2.12", // only for the `datetime` type of 0.2.x files
+    "wasi:filesystem/preopens@0.2.12", // 0.3 filesystem calls are async
+    "wasi:filesystem/types@0.2.12",
+    "wasi:io/error@0.2.12",
+    "wasi:io/poll@0.2.12", // the one wait: host pollables plus the sleep timer
+    "wasi:io/streams@0.2.12",
+    "wasi:random/insecure-seed@0.3.0",
+    "wasi:random/insecure@0.3.0",
+    "wasi:random/random@0.3.0",
+    "wasi:sockets/instance-network@0.2.12", // TCP and name lookup: 0.3 is async
+    "wasi:sockets/ip-name-lookup@0.2.12",
+    "wasi:sockets/network@0.2.12",
+    "wasi:sockets/tcp-create-socket@0.2.12",
+    "wasi:sockets/tcp@0.2.12",
+];
+
+/// Each build's imports: the common ones and its UDP backend's.
+fn imports_of(build: AdapterBuild) -> Vec<&'static str> {
+    let udp: &[&str] = match build {
+        AdapterBuild::Udp02 => &[
+            "wasi:sockets/udp-create-socket@0.2.12",
+            "wasi:sockets/udp@0.2.12",
+        ],
+        _ => &["wasi:sockets/types@0.3.0"],
+    };
+    let mut all: Vec<&str> = COMMON_IMPORTS.iter().chain(udp).copied().collect();
+    all.sort();
+    all
+}
+
 #[test]
 fn adapter_imports_and_exports_exactly_these() {
-    let bytes = std::fs::read(artifacts::adapter().unwrap()).unwrap();
-    let (mut imports, mut exports) = surface::imports_and_exports(&bytes).unwrap();
-    imports.sort();
-    exports.sort();
-    assert_eq!(
-        imports,
-        [
-            "wasi:cli/environment@0.3.0",
-            "wasi:cli/exit@0.3.0",
-            "wasi:cli/stderr@0.2.12", // 0.3 stdio is a stream<u8>: async
-            "wasi:cli/stdin@0.2.12",
-            "wasi:cli/stdout@0.2.12",
-            "wasi:cli/terminal-input@0.3.0",
-            "wasi:cli/terminal-output@0.3.0",
-            "wasi:cli/terminal-stderr@0.3.0",
-            "wasi:cli/terminal-stdin@0.3.0",
-            "wasi:cli/terminal-stdout@0.3.0",
-            "wasi:clocks/monotonic-clock@0.2.12", // sleeping in the wait loop
-            "wasi:clocks/monotonic-clock@0.3.0",
-            "wasi:clocks/system-clock@0.3.0",
-            "wasi:clocks/types@0.3.0", // only for the `duration` type 0.3 sockets use
-            "wasi:clocks/wall-clock@0.2.12", // only for the `datetime` type of 0.2.x files
-            "wasi:filesystem/preopens@0.2.12", // 0.3 filesystem calls are async
-            "wasi:filesystem/types@0.2.12",
-            "wasi:io/error@0.2.12",
-            "wasi:io/poll@0.2.12", // the one wait: host pollables plus the sleep timer
-            "wasi:io/streams@0.2.12",
-            "wasi:random/insecure-seed@0.3.0",
-            "wasi:random/insecure@0.3.0",
-            "wasi:random/random@0.3.0",
-            "wasi:sockets/instance-network@0.2.12", // TCP and name lookup: 0.3 is async
-            "wasi:sockets/ip-name-lookup@0.2.12",
-            "wasi:sockets/network@0.2.12",
-            "wasi:sockets/tcp-create-socket@0.2.12",
-            "wasi:sockets/tcp@0.2.12",
-            "wasi:sockets/types@0.3.0", // UDP
-        ]
-    );
+    for build in AdapterBuild::SHIPPED {
+        let bytes = std::fs::read(artifacts::adapter_built(build).unwrap()).unwrap();
+        let (mut imports, mut exports) = surface::imports_and_exports(&bytes).unwrap();
+        imports.sort();
+        exports.sort();
+        assert_eq!(imports, imports_of(build), "{build:?}");
+        assert_eq!(exports, rc_exports(), "{build:?}");
+    }
+}
+
+/// Every rc interface, and the wasmtime-16 era's `wasi:cli` ones.
+fn rc_exports() -> Vec<String> {
     let mut want: Vec<String> = RC_COMMAND_WORLD
         .iter()
         .map(|i| format!("{i}@0.2.0-rc-2023-11-10"))
@@ -87,7 +107,30 @@ fn adapter_imports_and_exports_exactly_these() {
         )
         .collect();
     want.sort();
-    assert_eq!(exports, want);
+    want
+}
+
+/// The 0.2.x UDP build needs no wasmtime flag: it validates without the component model's
+/// "more async builtins" (off by default in wasmtime 50), which the 0.3 build needs for its
+/// async `subtask.cancel`. (`legacy_commands` runs a plugged command under a bare
+/// `wasmtime run` too.)
+#[test]
+fn only_the_0_3_build_needs_the_more_async_builtins() {
+    use wasmparser::{Validator, WasmFeatures};
+    let features = WasmFeatures::all() - WasmFeatures::CM_MORE_ASYNC_BUILTINS;
+    for build in AdapterBuild::SHIPPED {
+        let bytes = std::fs::read(artifacts::adapter_built(build).unwrap()).unwrap();
+        let valid = Validator::new_with_features(features)
+            .validate_all(&bytes)
+            .map(|_| ());
+        match build {
+            AdapterBuild::Udp02 => assert!(valid.is_ok(), "{valid:?}"),
+            _ => assert!(
+                format!("{:?}", valid.unwrap_err()).contains("more async builtins"),
+                "{build:?}"
+            ),
+        }
+    }
 }
 
 /// The guests that stand for user components import only the rc world, as a 2023 component
@@ -122,13 +165,24 @@ fn legacy_guests_are_2023_components() {
     }
 }
 
+/// plug.sh keeps no rc import and exports `run` as 0.2; by default it picks the 0.3 UDP
+/// build for a component that imports rc UDP and the 0.2.x one for any other.
 #[test]
 fn plugged_guest_keeps_no_rc_import_and_runs_as_0_2() {
-    for era in [Era::Nov2023, Era::Dec2023] {
-        let bytes = std::fs::read(artifacts::legacy_plugged("legacy-tcp", era).unwrap()).unwrap();
-        let (imports, exports) = surface::imports_and_exports(&bytes).unwrap();
-        let rc: Vec<_> = imports.iter().filter(|i| i.contains("-rc-")).collect();
-        assert!(rc.is_empty(), "left unplugged: {rc:?}");
-        assert_eq!(exports, ["wasi:cli/run@0.2.0"]);
+    for (guest, udp03) in [("legacy-tcp", false), ("udp-demo", true)] {
+        for era in [Era::Nov2023, Era::Dec2023] {
+            let bytes = std::fs::read(artifacts::legacy_plugged(guest, era).unwrap()).unwrap();
+            let (imports, exports) = surface::imports_and_exports(&bytes).unwrap();
+            let rc: Vec<_> = imports.iter().filter(|i| i.contains("-rc-")).collect();
+            assert!(rc.is_empty(), "{guest}: left unplugged: {rc:?}");
+            assert_eq!(exports, ["wasi:cli/run@0.2.0"]);
+            let on_03 = imports.iter().any(|i| i == "wasi:sockets/types@0.3.0");
+            let on_02 = imports.iter().any(|i| i == "wasi:sockets/udp@0.2.12");
+            assert_eq!(
+                (on_03, on_02),
+                (udp03, !udp03),
+                "{guest} {era:?}: {imports:?}"
+            );
+        }
     }
 }

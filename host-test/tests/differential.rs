@@ -1,12 +1,13 @@
 //! Differential runs: one seeded scenario program (`guests/src/programs/differential.rs`),
-//! built against the rc WIT and run plugged with the adapter, and built against
-//! `wasi:sockets@0.2.12` and run on wasmtime's native p2, must print the same outcomes.
+//! built against the rc WIT and run plugged with each adapter build (rc UDP over 0.3 and over
+//! 0.2.x), and built against `wasi:sockets@0.2.12` and run on wasmtime's native p2, must print
+//! the same outcomes.
 //!
 //! `RC_DIFF_SEQUENCES` (default 10,000) and `RC_DIFF_SEED` (default 1) set the run. Known,
 //! justified differences between rc and 0.2.12 are listed in `docs/differential.md`; the
 //! program avoids each of them, so every line must match.
 
-use host_test::artifacts;
+use host_test::artifacts::{self, AdapterBuild};
 use host_test::runner::{self, RunOutput, Stdout};
 use wasmtime::component::Component;
 
@@ -56,13 +57,19 @@ fn first_difference(rc: &str, p2: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rc_through_the_adapter_matches_native_p2() {
+    for build in AdapterBuild::SHIPPED {
+        compare(build).await;
+    }
+}
+
+async fn compare(build: AdapterBuild) {
     let (sequences, first) = (
         env_or("RC_DIFF_SEQUENCES", 10_000),
         env_or("RC_DIFF_SEED", 1),
     );
     let engine = runner::engine().unwrap();
     let load = |path| Component::from_file(&engine, path).unwrap();
-    let rc = load(artifacts::plugged("differential").unwrap());
+    let rc = load(artifacts::plugged_with("differential", build).unwrap());
     let p2 = load(artifacts::guest("differential-p2").unwrap());
     let (mut lines, mut deliveries) = (0, 0);
     let mut start = first;
@@ -75,7 +82,7 @@ async fn rc_through_the_adapter_matches_native_p2() {
         let (a, b) = (a.assert_success(), b.assert_success());
         if let Some(diff) = first_difference(a, b) {
             panic!(
-                "seeds {start}..{}: outputs differ at\n{diff}",
+                "{build:?}, seeds {start}..{}: outputs differ at\n{diff}",
                 start + count
             );
         }
@@ -97,7 +104,7 @@ async fn rc_through_the_adapter_matches_native_p2() {
         start += count;
     }
     println!(
-        "{sequences} sequences from seed {first}: {lines} identical lines, {deliveries} datagrams received"
+        "{build:?}: {sequences} sequences from seed {first}: {lines} identical lines, {deliveries} datagrams received"
     );
     // The generator must reach the calls it is meant to compare.
     assert!(

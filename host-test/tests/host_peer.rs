@@ -1,15 +1,16 @@
 //! A plugged legacy echo server talks to a real host socket: every datagram (zero-length and
 //! near-MTU ones included) comes back intact and in order, over 127.0.0.1 and ::1.
 
-use host_test::artifacts::{self, Era};
+use host_test::artifacts::{self, AdapterBuild, Era};
 use host_test::bench::guest::free_ports;
 use host_test::bench::peer::Peer;
 use host_test::runner::{self, Stdout};
 use std::net::SocketAddr;
 use std::time::Duration;
 
-async fn echo_roundtrip(ip: &str, family: &'static str, batch: &'static str) {
-    let component = artifacts::legacy_plugged("rc-conformance", Era::Nov2023).unwrap();
+async fn echo_roundtrip(build: AdapterBuild, ip: &str, family: &'static str, batch: &'static str) {
+    let component =
+        artifacts::legacy_plugged_with("rc-conformance", Era::Nov2023, Some(build)).unwrap();
     let engine = runner::engine().unwrap();
     let port = free_ports(ip, 1).unwrap()[0];
     let server = SocketAddr::new(ip.parse().unwrap(), port);
@@ -60,12 +61,16 @@ async fn echo_roundtrip(ip: &str, family: &'static str, batch: &'static str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn echo_ipv4_one_at_a_time() {
-    echo_roundtrip("127.0.0.1", "ipv4", "1").await
+    for build in AdapterBuild::SHIPPED {
+        echo_roundtrip(build, "127.0.0.1", "ipv4", "1").await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn echo_ipv6_batched() {
-    echo_roundtrip("::1", "ipv6", "64").await
+    for build in AdapterBuild::SHIPPED {
+        echo_roundtrip(build, "::1", "ipv6", "64").await
+    }
 }
 
 /// The benchmark's three echo servers (rc + adapter, native p2, native p3) each echo every

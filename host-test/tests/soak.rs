@@ -55,22 +55,25 @@ fn soak(build: AdapterBuild, ipv6: bool, probes: Option<&ProbeStats>) -> Soak {
 
 #[test]
 fn soak_accounts_for_every_datagram_and_memory_stays_flat() {
-    // The shipped adapter, on both families: the books balance, and neither linear memory
+    // Both shipped builds, on both families: the books balance, and neither linear memory
     // nor the host heap grows between the first sample (0.5 s in) and the last.
-    for ipv6 in [false, true] {
-        let result = soak(AdapterBuild::Shipped, ipv6, None);
+    for (build, ipv6) in AdapterBuild::SHIPPED
+        .into_iter()
+        .flat_map(|b| [(b, false), (b, true)])
+    {
+        let result = soak(build, ipv6, None);
         let (first, last) = (
             result.samples.first().unwrap(),
             result.samples.last().unwrap(),
         );
         assert_eq!(
             last.linear_memory, first.linear_memory,
-            "ipv6={ipv6}: linear memory grew: {:?}",
+            "{build:?} ipv6={ipv6}: linear memory grew: {:?}",
             result.samples
         );
         assert!(
             last.heap <= first.heap + 4 * PARKED_PROBE,
-            "ipv6={ipv6}: host heap grew by {} B while echoing {} datagrams: {:?}",
+            "{build:?} ipv6={ipv6}: host heap grew by {} B while echoing {} datagrams: {:?}",
             last.heap as i64 - first.heap as i64,
             last.echoed - first.echoed,
             result.samples

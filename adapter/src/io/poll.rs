@@ -2,21 +2,21 @@
 //!
 //! Every rc function is sync-typed, and inside a sync-typed call a 0.3 call that does not
 //! finish at once never finishes (`docs/design.md`). So waiting is a loop: check every
-//! pollable of ours (a socket check is a fresh 0.3 receive *probe*), and if none is ready,
-//! block in the host's p2 `poll` over the host pollables (streams, files, TCP, name lookup)
-//! plus a p2 timer for the earliest moment one of ours could become ready: a timer deadline,
-//! a socket's next allowed probe, or a blocked send's retry time. A host pollable therefore
-//! wakes the wait at once, and a wait over host pollables only is just the host's `poll`.
+//! pollable of ours (in the 0.3 UDP build a socket check is a fresh 0.3 receive *probe*), and
+//! if none is ready, block in the host's p2 `poll` over the host pollables (streams, files,
+//! TCP, name lookup, and 0.2.x UDP streams in that build) plus a p2 timer for the earliest
+//! moment one of ours could become ready: a timer deadline, a socket's next allowed probe,
+//! or a blocked send's retry time. A host pollable therefore wakes the wait at once, and a
+//! wait over host pollables only is just the host's `poll`.
 
 use crate::bindings::wasi::clocks0_2_12::monotonic_clock as p2_clock;
 use crate::clocks::monotonic_clock as clocks;
 use crate::io_p2::poll as p2;
 use crate::io_rc::poll::{Guest, GuestPollable, Pollable, PollableBorrow};
-use crate::p3_udp::parked;
-use crate::p3_udp::probe_stats::{self, Event};
-use crate::p3_udp::socket03::SocketCore;
 use crate::same_shape::Conv;
 use crate::state::{self, SendPermit};
+use crate::udp_backend::{note_sleep, settle};
+use crate::udp_core::SocketCore;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -37,7 +37,7 @@ pub enum Readiness {
 
 impl Readiness {
     /// Whether it is ready at `now`. May probe a socket; `crowd` is how many sockets the
-    /// current wait covers (`state::CROWD_FREE`).
+    /// current wait covers (`probe_schedule::CROWD_FREE`).
     fn ready(&self, now: u64, crowd: u32) -> bool {
         match self {
             Readiness::Always => true,
@@ -53,7 +53,7 @@ impl Readiness {
         match self {
             Readiness::Always => 0,
             Readiness::Timer(deadline) => *deadline,
-            Readiness::Incoming(core) => core.next_probe_at(),
+            Readiness::Incoming(core) => core.next_fetch_at(),
             Readiness::Outgoing(permit) => permit.get().ready_at(),
             // The host wakes the wait itself.
             Readiness::Host(_) => u64::MAX,
@@ -65,7 +65,7 @@ pub struct PollableRep(pub Readiness);
 
 impl GuestPollable for PollableRep {
     fn ready(&self) -> bool {
-        parked::reap();
+        settle();
         self.0.ready(clocks::now(), 1)
     }
 
@@ -87,18 +87,28 @@ impl Guest for crate::Adapter {
 
 /// Waits until at least one pollable is ready and returns the indices of all that are.
 fn wait(list: &[&Readiness]) -> Vec<u32> {
+    // Host pollables our sockets wake on (0.2.x UDP), created for this wait.
+    let socket_wakers: Vec<(u32, p2::Pollable)> = (0..list.len() as u32)
+        .flat_map(|i| match list[i as usize] {
+            Readiness::Incoming(core) => {
+                core.wake_pollables().into_iter().map(|p| (i, p)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
     let host: Vec<(u32, &p2::Pollable)> = (0..list.len() as u32)
         .flat_map(|i| match list[i as usize] {
             Readiness::Host(pollables) => pollables.iter().map(|p| (i, p)).collect(),
             _ => Vec::new(),
         })
+        .chain(socket_wakers.iter().map(|(i, p)| (*i, p)))
         .collect();
     if list.iter().all(|p| matches!(p, Readiness::Host(_))) {
         // Only host pollables: the host's own poll, with no timer and no probes.
         let handles: Vec<&p2::Pollable> = host.iter().map(|(_, p)| *p).collect();
         return indices(&host, p2::poll(&handles));
     }
-    parked::reap();
+    settle();
     let crowd = list
         .iter()
         .filter(|p| matches!(p, Readiness::Incoming(_)))
@@ -122,20 +132,15 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
     }
 }
 
-/// Lets the host's async runtime take a turn. wasmtime 50 runs a whole p2 command inside one
-/// tokio task, and tokio gives each task turn a budget of 128 I/O polls; once it is spent,
-/// every socket call returns Pending (a STARTED send, an empty probe) even though the socket
-/// is ready. Measured: 676 sends out of 42,000 were STARTED in an echo burst, one every ~64
-/// datagrams. A zero-length p2 sleep yields the task (wasmtime's `Deadline::Past` does a
-/// `yield_now`), which starts a fresh budget; it costs no timer tick.
-pub fn yield_to_host() {
-    p2_clock::subscribe_duration(0).block();
-}
-
 /// Blocks the whole store until the host's first timer tick at or after `wake`, or until one
 /// of the `host` pollables is ready; returns the indices (into the wait's list) of those.
 fn sleep_until(now: u64, wake: u64, host: &[(u32, &p2::Pollable)]) -> Vec<u32> {
-    probe_stats::count(Event::Sleep);
+    note_sleep();
+    if wake == u64::MAX && !host.is_empty() {
+        // Only the host can wake us: no timer.
+        let handles: Vec<&p2::Pollable> = host.iter().map(|(_, p)| *p).collect();
+        return indices(host, p2::poll(&handles));
+    }
     let timer = p2_clock::subscribe_duration(state::sleep_request(now, wake));
     if host.is_empty() {
         timer.block();

@@ -6,25 +6,29 @@
 //! puts nothing on the wire. The subtask still has to resolve (the host drops the future on
 //! its next event-loop turn), and its result area and the 0.3 socket it borrows must stay
 //! alive until then. This module keeps them, and `reap` collects whatever has resolved.
+//!
+//! A guest that never returns from its top-level call (a server) never lets them resolve,
+//! and each holds two host store handles. Before the host's handle limit traps somewhere
+//! deep in a backtrace, `handle_limit` stops the program with a line that says why and what to do.
 
 use crate::p3_udp::abi::{self, CancelOutcome, ReceiveResult, SendResult};
+use crate::p3_udp::handle_limit;
 use crate::p3_udp::probe_stats::{self, Event};
-use crate::p3_udp::socket03::{Endpoint, SocketCore};
+use crate::p3_udp::socket03::Socket03;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A cancelled call the host has not resolved yet.
 pub enum Pending {
-    /// `core` takes a late datagram; `endpoint` keeps the borrowed 0.3 socket alive.
+    /// `socket` takes a late datagram, and stays alive for the host to borrow.
     Receive {
-        core: Rc<SocketCore>,
-        endpoint: Rc<Endpoint>,
+        socket: Rc<Socket03>,
         result: Box<ReceiveResult>,
     },
     /// The payload is kept too, in case the host reads it late.
     Send {
         result: Box<SendResult>,
-        _endpoint: Rc<Endpoint>,
+        _socket: Rc<Socket03>,
         _payload: Vec<u8>,
     },
 }
@@ -52,14 +56,16 @@ pub fn cancel(subtask: u32, call: Pending) -> Option<Pending> {
             None
         }
         CancelOutcome::Blocked => {
-            PARKED.with_borrow_mut(|p| {
+            let parked = PARKED.with_borrow_mut(|p| {
                 let set = *p.set.get_or_insert_with(abi::new_waitable_set);
                 // Joining must come after the cancel: wasmtime traps on cancelling a subtask
                 // that is in a waitable set.
                 abi::join(subtask, set);
                 p.calls.push((subtask, call));
                 probe_stats::count(Event::Parked);
+                p.calls.len()
             });
+            handle_limit::check(parked);
             None
         }
     }
@@ -93,14 +99,9 @@ pub fn reap() {
 /// A call that returned after we cancelled it. wasmtime 50 does not do this (the abort flag
 /// is checked first), but a receive that did would carry a datagram that must not be lost.
 fn deliver_late(call: Pending) {
-    if let Pending::Receive {
-        core,
-        endpoint,
-        result,
-    } = call
-    {
+    if let Pending::Receive { socket, result } = call {
         // SAFETY: the host returned the call, so the result is written, and we read it once.
-        core.accept(unsafe { result.take() }, endpoint.side);
+        socket.deliver_late(unsafe { result.take() });
     }
     // A late-returning send went out after we reported it unsent; nothing can undo that.
 }

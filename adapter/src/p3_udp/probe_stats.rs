@@ -7,9 +7,9 @@
 //! 0.3 socket, to `REPORT_TO`. Without the feature every function returns at once and the
 //! counters are optimized away, so the shipped adapter has no extra import or socket.
 
-use crate::conv;
 use crate::p3;
 use crate::p3_udp::abi::{self, SendParams, SendResult, Started};
+use crate::p3_udp::conv03 as conv;
 use core::net::{Ipv4Addr, SocketAddr};
 use std::cell::{Cell, OnceCell};
 
@@ -68,6 +68,11 @@ pub fn count(event: Event) {
     };
     *field += 1;
     COUNTS.set(c);
+}
+
+/// The wait loop slept on the host clock.
+pub fn note_sleep() {
+    count(Event::Sleep);
 }
 
 /// Sends the counts on the first probe, then whenever `REPORT_EVERY` has passed.

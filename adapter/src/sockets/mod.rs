@@ -1,5 +1,6 @@
-//! `wasi:sockets@0.2.0-rc-2023-11-10`: UDP over 0.3 (`p3_udp`), TCP and name lookup over
-//! 0.2.x (a 0.3 connect or lookup does not finish inside a sync-typed call).
+//! `wasi:sockets@0.2.0-rc-2023-11-10`: UDP over the build's backend (`udp_backend`: 0.3 or
+//! 0.2.x), TCP and name lookup over 0.2.x (a 0.3 connect or lookup does not finish inside a
+//! sync-typed call).
 
 pub mod ip_name_lookup;
 pub mod network;

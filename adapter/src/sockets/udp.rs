@@ -1,4 +1,5 @@
-//! `wasi:sockets/udp@0.2.0-rc-2023-11-10` over `wasi:sockets/types@0.3.0`.
+//! `wasi:sockets/udp@0.2.0-rc-2023-11-10`: the rc layer, over either UDP backend
+//! (`udp_backend`): bind and stream states, send permits and the rc address checks.
 //!
 //! Error codes and their order of checks follow wasmtime 15's host (`preview2/host/udp.rs`),
 //! the host these components were built for.
@@ -6,15 +7,14 @@
 use crate::clocks::monotonic_clock as clocks;
 use crate::conv;
 use crate::io::poll::{PollableRep, Readiness};
-use crate::p3;
-use crate::p3_udp::parked;
-use crate::p3_udp::socket03::{SendOutcome, SocketCore};
 use crate::rc::network::{ErrorCode, IpAddressFamily, IpSocketAddress, NetworkBorrow};
 use crate::rc::udp::{
     Guest, GuestIncomingDatagramStream, GuestOutgoingDatagramStream, GuestUdpSocket,
     IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream, Pollable,
 };
 use crate::state::{self, BindState, SendPermit};
+use crate::udp_backend::{Outgoing, SendStop, Sent, settle};
+use crate::udp_core::SocketCore;
 use core::net::SocketAddr;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -38,13 +38,13 @@ pub struct UdpSocketRep {
 }
 
 impl UdpSocketRep {
-    pub fn new(socket: p3::UdpSocket, family: IpAddressFamily) -> Self {
-        UdpSocketRep {
-            core: SocketCore::new(socket, family),
+    pub fn new(family: IpAddressFamily) -> Result<Self, ErrorCode> {
+        Ok(UdpSocketRep {
+            core: SocketCore::new(family)?,
             family,
             state: Cell::default(),
             dual_stack: Cell::new(family == IpAddressFamily::Ipv6),
-        }
+        })
     }
 
     fn check_family(&self, addr: &SocketAddr) -> Result<(), ErrorCode> {
@@ -61,7 +61,7 @@ impl GuestUdpSocket for UdpSocketRep {
         self.state.get().check_start_bind()?;
         let addr = conv::from_rc(local_address);
         self.check_family(&addr)?;
-        // 0.3 binds in one step; the rc host also bound in `start-bind`.
+        // Host sockets bind in one step; the rc host also bound in `start-bind`.
         self.core.bind(addr, self.dual_stack.get())?;
         self.state.set(BindState::BindStarted);
         Ok(())
@@ -82,7 +82,7 @@ impl GuestUdpSocket for UdpSocketRep {
             "UDP streams not dropped yet"
         );
         self.state.get().check_stream()?;
-        parked::reap();
+        settle();
         // Disconnect and reconnect as two steps, like the rc host, so that a failed connect
         // leaves a consistent, unconnected socket.
         if self.state.get() == BindState::Connected {
@@ -202,34 +202,41 @@ pub struct IncomingRep {
     remote: Option<SocketAddr>,
 }
 
+impl IncomingRep {
+    /// Moves queued datagrams from this stream's peer into `datagrams`, up to `max`.
+    fn pop_into(&self, datagrams: &mut Vec<IncomingDatagram>, max: u64) {
+        while (datagrams.len() as u64) < max {
+            let Some(d) = self.core.pop_from(self.remote) else {
+                return;
+            };
+            datagrams.push(IncomingDatagram {
+                data: d.data,
+                remote_address: conv::to_rc(d.from),
+            });
+        }
+    }
+}
+
 impl GuestIncomingDatagramStream for IncomingRep {
-    /// Never blocks. Queued datagrams come first; the host is probed only when nothing is
-    /// queued, and never after a datagram was found in this call: an empty probe costs host
-    /// memory, and the caller will ask again.
+    /// Never blocks. Queued datagrams come first; the host is asked only when nothing is
+    /// queued (an empty 0.3 probe costs host memory, and the caller will ask again).
     fn receive(&self, max_results: u64) -> Result<Vec<IncomingDatagram>, ErrorCode> {
-        parked::reap();
+        settle();
         let mut datagrams = Vec::new();
         if max_results == 0 {
             return Ok(datagrams);
         }
-        let now = clocks::now();
-        while (datagrams.len() as u64) < max_results {
-            if let Some(d) = self.core.pop_from(self.remote) {
-                let remote_address = conv::to_rc(d.from);
-                datagrams.push(IncomingDatagram {
-                    data: d.data,
-                    remote_address,
-                });
-                continue;
-            }
-            if !datagrams.is_empty() {
-                break;
-            }
+        self.pop_into(&mut datagrams, max_results);
+        if datagrams.is_empty() {
             if let Some(error) = self.core.take_error() {
                 return Err(error);
             }
-            if !self.core.probe(now, 1) {
-                break;
+            self.core.fetch(clocks::now(), 1, max_results);
+            self.pop_into(&mut datagrams, max_results);
+            if datagrams.is_empty() {
+                if let Some(error) = self.core.take_error() {
+                    return Err(error);
+                }
             }
         }
         Ok(datagrams)
@@ -255,29 +262,26 @@ pub struct OutgoingRep {
 }
 
 impl OutgoingRep {
-    /// Checks one datagram the way the rc host did, then hands it to 0.3.
-    fn send_one(&self, datagram: OutgoingDatagram) -> SendOutcome {
+    /// Checks one datagram the way the rc host did; returns it addressed for the host socket
+    /// (`None` for the connected peer).
+    fn check(&self, datagram: OutgoingDatagram) -> Result<Outgoing, ErrorCode> {
         if datagram.data.len() > MAX_DATAGRAM_SIZE {
-            return SendOutcome::Failed(ErrorCode::DatagramTooLarge);
+            return Err(ErrorCode::DatagramTooLarge);
         }
         let given = datagram.remote_address.map(conv::from_rc);
         let addr = match (self.remote, given) {
             (None, Some(addr)) => addr,
             (Some(addr), None) => addr,
             (Some(connected), Some(given)) if connected == given => connected,
-            _ => return SendOutcome::Failed(ErrorCode::InvalidArgument),
+            _ => return Err(ErrorCode::InvalidArgument),
         };
-        if let Err(e) =
-            conv::check_remote(&addr).and(conv::check_family(&addr, self.family, self.dual_stack))
-        {
-            return SendOutcome::Failed(e);
-        }
-        let to = if self.remote == Some(addr) {
-            None
-        } else {
-            Some(addr)
-        };
-        self.core.send(datagram.data, to)
+        conv::check_remote(&addr)?;
+        conv::check_family(&addr, self.family, self.dual_stack)?;
+        let to = (self.remote != Some(addr)).then_some(addr);
+        Ok(Outgoing {
+            data: datagram.data,
+            to,
+        })
     }
 }
 
@@ -297,24 +301,34 @@ impl GuestOutgoingDatagramStream for OutgoingRep {
             panic!("unpermitted send: {violation:?}");
         }
         self.permit.set(permit);
-        parked::reap();
-        let mut sent = 0;
+        settle();
+        // The datagrams up to the first the rc host would have refused go out as one batch.
+        let mut batch = Vec::with_capacity(datagrams.len());
+        let mut refused = None;
         for datagram in datagrams {
-            match self.send_one(datagram) {
-                SendOutcome::Sent => sent += 1,
-                SendOutcome::WouldBlock => {
-                    // 0.3 cannot say when the socket is writable: retry on the next tick.
-                    permit.would_block(clocks::now() + state::HOST_TICK);
-                    self.permit.set(permit);
-                    return Ok(sent);
+            match self.check(datagram) {
+                Ok(d) => batch.push(d),
+                Err(e) => {
+                    refused = Some(SendStop::Failed(e));
+                    break;
                 }
-                // "If at least one datagram has been sent successfully, this function never
-                // returns an error."
-                SendOutcome::Failed(_) if sent > 0 => return Ok(sent),
-                SendOutcome::Failed(error) => return Err(error),
             }
         }
-        Ok(sent)
+        let Sent { sent, stop } = self.core.send(batch);
+        let sent = sent as u64;
+        match stop.or(refused) {
+            None => Ok(sent),
+            Some(SendStop::WouldBlock) => {
+                // The backend cannot say when the socket is writable: retry on the next tick.
+                permit.would_block(clocks::now() + state::HOST_TICK);
+                self.permit.set(permit);
+                Ok(sent)
+            }
+            // "If at least one datagram has been sent successfully, this function never
+            // returns an error."
+            Some(SendStop::Failed(_)) if sent > 0 => Ok(sent),
+            Some(SendStop::Failed(error)) => Err(error),
+        }
     }
 
     fn subscribe(&self) -> Pollable {

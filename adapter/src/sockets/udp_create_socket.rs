@@ -1,7 +1,6 @@
-//! `wasi:sockets/udp-create-socket` (rc) over 0.3 `udp-socket.create`.
+//! `wasi:sockets/udp-create-socket` (rc): a socket of the rc layer (`sockets/udp.rs`), over
+//! this build's UDP backend.
 
-use crate::conv;
-use crate::p3;
 use crate::rc::network::{ErrorCode, IpAddressFamily};
 use crate::rc::udp::UdpSocket;
 use crate::rc::udp_create_socket::Guest;
@@ -9,8 +8,6 @@ use crate::sockets::udp::UdpSocketRep;
 
 impl Guest for crate::Adapter {
     fn create_udp_socket(address_family: IpAddressFamily) -> Result<UdpSocket, ErrorCode> {
-        let socket = p3::UdpSocket::create(conv::family_to_p3(address_family))
-            .map_err(conv::error_from_p3)?;
-        Ok(UdpSocket::new(UdpSocketRep::new(socket, address_family)))
+        Ok(UdpSocket::new(UdpSocketRep::new(address_family)?))
     }
 }

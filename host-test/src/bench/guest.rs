@@ -1,6 +1,6 @@
 //! The three echo-server guests (same program, same work) and how to start one.
 
-use crate::artifacts;
+use crate::artifacts::{self, AdapterBuild};
 use crate::runner::{self, MemoryGauge, RunOptions, RunOutput, Stdout};
 use anyhow::{Context, Result, bail};
 use std::net::{SocketAddr, UdpSocket};
@@ -15,8 +15,10 @@ pub const SERVER_MAX_COMPONENT_HANDLES: usize = 10_000_000;
 /// Which build of the echo server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
-    /// (a) the legacy rc program plugged with the adapter.
+    /// (a) the legacy rc program plugged with the adapter, rc UDP over 0.3.
     Adapter,
+    /// (a2) the same, plugged with the adapter's other build: rc UDP over 0.2.x.
+    Adapter02,
     /// (b) the same program against `wasi:sockets@0.2.12`, on wasmtime's native p2.
     NativeP2,
     /// (c) the same server written natively against `wasi:sockets/types@0.3.0` (async).
@@ -24,11 +26,17 @@ pub enum Flavor {
 }
 
 impl Flavor {
-    pub const ALL: [Flavor; 3] = [Flavor::Adapter, Flavor::NativeP2, Flavor::NativeP3];
+    pub const ALL: [Flavor; 4] = [
+        Flavor::Adapter,
+        Flavor::Adapter02,
+        Flavor::NativeP2,
+        Flavor::NativeP3,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
-            Flavor::Adapter => "a: rc + adapter",
+            Flavor::Adapter => "a: rc + adapter, UDP over 0.3",
+            Flavor::Adapter02 => "a2: rc + adapter, UDP over 0.2.x",
             Flavor::NativeP2 => "b: native p2",
             Flavor::NativeP3 => "c: native p3",
         }
@@ -38,6 +46,7 @@ impl Flavor {
     pub fn component(self, engine: &Engine) -> Result<Component> {
         let path = match self {
             Flavor::Adapter => artifacts::plugged("echo-server")?,
+            Flavor::Adapter02 => artifacts::plugged_with("echo-server", AdapterBuild::Udp02)?,
             Flavor::NativeP2 => artifacts::guest("echo-server-p2")?,
             Flavor::NativeP3 => artifacts::guest("echo_server_p3")?,
         };
@@ -84,6 +93,19 @@ impl Server {
         batch: u64,
         receive_buffer: Option<u64>,
     ) -> Result<Server> {
+        let limit = SERVER_MAX_COMPONENT_HANDLES;
+        let on = (ipv6, sockets, batch, receive_buffer);
+        Server::start_with_handle_limit(rt, engine, component, on, limit)
+    }
+
+    /// `start`, in a store that traps past `max_handles` live handles.
+    pub fn start_with_handle_limit(
+        rt: &tokio::runtime::Runtime,
+        engine: &Engine,
+        component: &Component,
+        (ipv6, sockets, batch, receive_buffer): (bool, usize, u64, Option<u64>),
+        max_handles: usize,
+    ) -> Result<Server> {
         let ip = if ipv6 { "::1" } else { "127.0.0.1" };
         let ports = free_ports(ip, sockets)?;
         let addrs = ports
@@ -101,7 +123,7 @@ impl Server {
         let (engine, component) = (engine.clone(), component.clone());
         let memory = MemoryGauge::default();
         let options = RunOptions {
-            max_component_handles: Some(SERVER_MAX_COMPONENT_HANDLES),
+            max_component_handles: Some(max_handles),
             memory: memory.clone(),
         };
         let task = rt.spawn(async move {

@@ -1,5 +1,6 @@
-//! The adapter (a) against the same UDP work on wasmtime's native p2 (b) and native p3 (c),
-//! in one process and one run, with the ratios a/b and a/c.
+//! The adapter's two builds, rc UDP over 0.3 (a) and over 0.2.x (a2), against the same UDP
+//! work on wasmtime's native p2 (b) and native p3 (c), in one process and one run, with the
+//! ratios a/b, a2/b and a2/a.
 
 use crate::{Bench, wait};
 use anyhow::Result;
@@ -19,7 +20,9 @@ struct Row {
 }
 
 pub fn run(bench: &Bench) -> Result<()> {
-    println!("\n== compare: (a) rc + adapter, (b) native p2, (c) native p3, same run");
+    println!(
+        "\n== compare: (a) rc + adapter, UDP over 0.3, (a2) UDP over 0.2.x, (b) native p2, (c) native p3, same run"
+    );
     let mut rows = Vec::new();
     for size in [64, 1400] {
         rows.push(per_flavor(
@@ -158,32 +161,36 @@ fn instantiate_time(bench: &Bench, component: &Component, stub_unknown: bool) ->
 }
 
 fn print_table(rows: &[Row]) {
-    println!("\n| workload | unit | a: rc + adapter | b: native p2 | c: native p3 | a/b | a/c |");
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!(
+        "\n| workload | unit | a: UDP over 0.3 | a2: UDP over 0.2.x | b: native p2 | c: native p3 | a/b | a2/b | a2/a |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    let ratio = |x: f64, y: f64| {
+        if y == 0.0 {
+            "-".to_string()
+        } else {
+            format!("{:.2}", x / y)
+        }
+    };
     for row in rows {
-        let v = &row.values;
-        let ratio = |x: f64, y: f64| {
-            if y == 0.0 {
-                "-".to_string()
-            } else {
-                format!("{:.2}", x / y)
-            }
+        let [a, a2, b, c] = row.values[..] else {
+            unreachable!("one value per flavor")
         };
         println!(
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {} | {} |",
+            "| {} | {} | {a:.1} | {a2:.1} | {b:.1} | {c:.1} | {} | {} | {} |",
             row.name,
             row.unit,
-            v[0],
-            v[1],
-            v[2],
-            ratio(v[0], v[1]),
-            ratio(v[0], v[2])
+            ratio(a, b),
+            ratio(a2, b),
+            ratio(a2, a)
         );
     }
     if let Some(rtt) = rows.iter().find(|r| r.name.starts_with("round trip p50")) {
+        let v = &rtt.values;
         println!(
-            "round trip p50 overhead a - b: {:.1} us",
-            rtt.values[0] - rtt.values[1]
+            "round trip p50 overhead over native p2: a {:.1} us, a2 {:.1} us",
+            v[0] - v[2],
+            v[1] - v[2]
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Benchmarks of the rc adapter, run inside one wasmtime 50.0.1 embedding.
 //!
-//! `cargo run --release -p host-test --bin bench -- [wait|compare|all|profile|soak] [--quick]`
+//! `cargo run --release -p host-test --bin bench -- [wait|compare|sparse|all|profile|soak] [--quick]`
 //! and, for `soak`, `[--minutes N] [--receive-buffer BYTES] [--probe-stats]`.
 //!
 //! - `wait`: the wait loop (issue 2): wake latency, idle cost and a 10 s soak, for the adapter
@@ -9,6 +9,8 @@
 //!   trips, a 100-socket server, idle cost, size and instantiation time, with ratios.
 //! - `tcp-rtt`: TCP round trips through a 2023 command on the wasmtime 50 CLI, plugged,
 //!   against wasmtime 15 running it unplugged (`tcp_rtt.rs`).
+//! - `sparse`: one request every 1-500 ms, for both adapter builds and native p2: round
+//!   trips and what each request leaves behind in host heap and store handles.
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
 //!   datagram accounted for: kernel drops, guest echoes, echoes received. `--probe-stats`
 //!   also counts the adapter's parked host calls (`adapter/src/probe_stats.rs`).
@@ -17,6 +19,7 @@
 
 mod compare;
 mod soak;
+mod sparse;
 mod tcp_rtt;
 mod wait;
 
@@ -154,8 +157,9 @@ fn main() -> Result<()> {
         // One long adapter echo run, to profile (`perf record`, RC_ADAPTER_PERFMAP=1).
         "profile" => compare::profile(&bench),
         "soak" => soak::run(&bench, &soak_options),
+        "sparse" => sparse::run(&bench),
         other => anyhow::bail!(
-            "unknown benchmark {other:?}: wait, compare, all, profile, soak or tcp-rtt"
+            "unknown benchmark {other:?}: wait, compare, all, profile, soak, sparse or tcp-rtt"
         ),
     }
 }

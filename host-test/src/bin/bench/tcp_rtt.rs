@@ -60,7 +60,8 @@ pub fn run(quick: bool) -> Result<()> {
     let native = artifacts::guest("tcp-echo-p2")?;
     let legacy = artifacts::legacy("legacy-tcp-echo", Era::Nov2023)?;
     let old = artifacts::repo_root().join("target/wasmtime15/bin/wasmtime");
-    let (new_cli, new_flags) = (Path::new("wasmtime"), wasmtime_cli::readme_flags()?);
+    let new_cli = Path::new("wasmtime");
+    let new_flags = wasmtime_cli::readme_flags(wasmtime_cli::plugged_with_udp03(&fixed)?)?;
     let old_flags: Vec<String> = ["-W", "component-model", "-S", "inherit-network"]
         .map(String::from)
         .into();

@@ -10,10 +10,12 @@ use host_test::bench::stats::{Percentiles, Rng, mib, ms};
 use host_test::runner::Stdout;
 use std::time::Duration;
 
-const FLAVORS: [Flavor; 2] = [Flavor::Adapter, Flavor::NativeP2];
+const FLAVORS: [Flavor; 3] = [Flavor::Adapter, Flavor::Adapter02, Flavor::NativeP2];
 
 pub fn run(bench: &Bench) -> Result<()> {
-    println!("\n== wait loop: (a) rc + adapter vs (b) native p2, same run");
+    println!(
+        "\n== wait loop: (a) rc + adapter, UDP over 0.3, (a2) over 0.2.x, vs (b) native p2, same run"
+    );
     host_sleep(bench)?;
     let short = FLAVORS.map(|f| wake_short(bench, f));
     report_latency("wake latency, waits of 0-10 ms", &short)?;
@@ -54,14 +56,14 @@ fn host_sleep(bench: &Bench) -> Result<()> {
     Ok(())
 }
 
-fn report_latency(what: &str, results: &[Result<Percentiles>; 2]) -> Result<()> {
+fn report_latency(what: &str, results: &[Result<Percentiles>; FLAVORS.len()]) -> Result<()> {
     println!("{what} (echo round trip after the pause; wake latency is at most this):");
     for (f, r) in FLAVORS.iter().zip(results) {
         let p = r
             .as_ref()
             .map_err(|e| anyhow::anyhow!("{}: {e:?}", f.label()))?;
         println!(
-            "  {:<16} n={:<4} p50 {}  p99 {}  max {}",
+            "  {:<34} n={:<4} p50 {}  p99 {}  max {}",
             f.label(),
             p.n,
             ms(p.p50),
