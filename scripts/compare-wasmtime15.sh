@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# compare-wasmtime15.sh: the reference run. Each legacy test program, built as a 2023
-# component, runs UNPLUGGED on wasmtime 15.0.1 (the host it was built for) and plugged on
-# wasmtime 50.0.1; their outputs are compared line by line after ports and times are masked.
+# compare-wasmtime15.sh [--udp 0.3|0.2]: the reference run. Each legacy test program, built as
+# a 2023 component, runs UNPLUGGED on wasmtime 15.0.1 (the host it was built for) and plugged
+# on wasmtime 50.0.1 (by plug.sh, with the adapter build --udp picks, or its default); their
+# outputs are compared line by line after ports and times are masked.
 # Installs wasmtime-cli 15.0.1 into target/wasmtime15 first (a 15-20 minute build; not
 # locked: its 2023 lock file does not build with rustc 1.99). Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+udp=()
+if [ "${1:-}" = --udp ]; then udp=(--udp "$2"); fi
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 old=target/wasmtime15/bin/wasmtime
 if [ ! -x "$old" ]; then
@@ -25,15 +28,17 @@ compare() { # compare NAME STDIN ARGS..: one program on both hosts
   (cd "$dir/15" && printf '%s' "$input" | timeout 60 "$OLDPWD/$old" run -W component-model -S inherit-network \
     -S allow-ip-name-lookup --dir .::/sandbox "$OLDPWD/$c/$name.0.2.0-rc-2023-11-10.legacy.wasm" "$@" \
     > out 2> err; echo "exit $?" >> out) || true
+  RC_ADAPTER_DIR=$c bash scripts/plug.sh "${udp[@]}" "$c/$name.0.2.0-rc-2023-11-10.legacy.wasm" \
+    "$dir/fixed.wasm" > /dev/null 2>&1
   (cd "$dir/50" && printf '%s' "$input" | timeout 60 bash "$OLDPWD/scripts/run.sh" --dir .::/sandbox \
-    "$OLDPWD/$c/$name.0.2.0-rc-2023-11-10.fixed.wasm" "$@" > out 2> err; echo "exit $?" >> out) || true
+    "$dir/fixed.wasm" "$@" > out 2> err; echo "exit $?" >> out) || true
   if diff -a <(mask < "$dir/15/out") <(mask < "$dir/50/out"); then
     echo "same ($(wc -l < "$dir/50/out") lines)"
   else
     status=1
     echo "--- wasmtime 15 stderr:"; tail -5 "$dir/15/err"
   fi
-  rm -rf "$dir/15" "$dir/50"
+  rm -rf "$dir/15" "$dir/50" "$dir/fixed.wasm"
 }
 compare legacy-cli "some input" ok "two words"
 compare legacy-cli "" err

@@ -45,6 +45,11 @@ struct Options {
     send_buffer: Option<u64>,
 }
 
+/// How many datagrams a readiness check takes from the host at once (a 0.3 probe takes one):
+/// the most one 0.2.x `receive` returns, so that a busy socket is read in batches, as a
+/// native p2 guest reads it, and not one datagram per `poll`.
+const READ_AHEAD: u64 = 16;
+
 /// How often a dual bind to port 0 tries again when the port its IPv6 socket got is taken
 /// on IPv4 (a real dual-stack socket gets a port free on both).
 const DUAL_BIND_ATTEMPTS: u32 = 16;
@@ -249,7 +254,7 @@ impl SocketCore {
 
     /// Whether rc `receive` has something, asking the host if the backend allows.
     pub fn readable(&self, now: u64, crowd: u32) -> bool {
-        self.has_news() || self.fetch(now, crowd, 1)
+        self.has_news() || self.fetch(now, crowd, READ_AHEAD)
     }
 
     /// When the host may next be asked (monotonic-clock ns); `u64::MAX` if it wakes us.

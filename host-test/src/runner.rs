@@ -50,6 +50,8 @@ pub struct RunOptions {
     pub max_component_handles: Option<usize>,
     /// Where the store's linear memory is counted.
     pub memory: MemoryGauge,
+    /// Environment variables, as `--env NAME=VALUE` sets them.
+    pub env: Vec<(String, String)>,
 }
 
 impl WasiView for Host {
@@ -176,7 +178,8 @@ pub async fn run_component_with(
         .inherit_network()
         .allow_udp(true)
         .allow_tcp(true)
-        .allow_ip_name_lookup(true);
+        .allow_ip_name_lookup(true)
+        .envs(&options.env);
     match stdout {
         Stdout::Capture => builder.stdout(pipe.clone()),
         Stdout::Inherit => builder.inherit_stdout(),

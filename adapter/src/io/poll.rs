@@ -87,21 +87,11 @@ impl Guest for crate::Adapter {
 
 /// Waits until at least one pollable is ready and returns the indices of all that are.
 fn wait(list: &[&Readiness]) -> Vec<u32> {
-    // Host pollables our sockets wake on (0.2.x UDP), created for this wait.
-    let socket_wakers: Vec<(u32, p2::Pollable)> = (0..list.len() as u32)
-        .flat_map(|i| match list[i as usize] {
-            Readiness::Incoming(core) => {
-                core.wake_pollables().into_iter().map(|p| (i, p)).collect()
-            }
-            _ => Vec::new(),
-        })
-        .collect();
     let host: Vec<(u32, &p2::Pollable)> = (0..list.len() as u32)
         .flat_map(|i| match list[i as usize] {
             Readiness::Host(pollables) => pollables.iter().map(|p| (i, p)).collect(),
             _ => Vec::new(),
         })
-        .chain(socket_wakers.iter().map(|(i, p)| (*i, p)))
         .collect();
     if list.iter().all(|p| matches!(p, Readiness::Host(_))) {
         // Only host pollables: the host's own poll, with no timer and no probes.
@@ -113,6 +103,8 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
         .iter()
         .filter(|p| matches!(p, Readiness::Incoming(_)))
         .count() as u32;
+    // Host pollables our sockets wake on (0.2.x UDP), made the first time the wait sleeps.
+    let mut socket_wakers: Option<Vec<(u32, p2::Pollable)>> = None;
     loop {
         let now = clocks::now();
         let ready: Vec<u32> = (0..list.len() as u32)
@@ -125,7 +117,19 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
         // moved its socket's next probe forward), so this sleeps at least one tick, unless a
         // host pollable wakes it first.
         let wake = list.iter().map(|p| p.recheck_at()).min().unwrap_or(now);
-        let woken = sleep_until(now, wake, &host);
+        let wakers = socket_wakers.get_or_insert_with(|| {
+            (0..list.len() as u32)
+                .flat_map(|i| match list[i as usize] {
+                    Readiness::Incoming(core) => {
+                        core.wake_pollables().into_iter().map(|p| (i, p)).collect()
+                    }
+                    _ => Vec::new(),
+                })
+                .collect()
+        });
+        let mut all = host.clone();
+        all.extend(wakers.iter().map(|(i, p)| (*i, p)));
+        let woken = sleep_until(now, wake, &all);
         if !woken.is_empty() {
             return woken;
         }

@@ -7,9 +7,10 @@ use std::net::{SocketAddr, UdpSocket};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-/// The handle limit benchmark servers run with (`-S max-component-handles`), as README
-/// advises for servers: every empty probe holds two handles until the run ends, and a
-/// benchmark server makes tens of thousands of them.
+/// The handle limit benchmark servers run with (`-S max-component-handles`, and the 0.3
+/// build's `RC_ADAPTER_MAX_PARKED_CALLS` to match), as README advises for servers: every empty
+/// probe holds two handles until the run ends, and a benchmark server makes tens of
+/// thousands of them.
 pub const SERVER_MAX_COMPONENT_HANDLES: usize = 10_000_000;
 
 /// Which build of the echo server.
@@ -122,9 +123,12 @@ impl Server {
         args.extend(ports.iter().map(u16::to_string));
         let (engine, component) = (engine.clone(), component.clone());
         let memory = MemoryGauge::default();
+        // The 0.3 build's own threshold moves with the host's limit, as README says.
+        let max_parked = (max_handles / 2).saturating_sub(1_000).max(1);
         let options = RunOptions {
             max_component_handles: Some(max_handles),
             memory: memory.clone(),
+            env: vec![("RC_ADAPTER_MAX_PARKED_CALLS".into(), max_parked.to_string())],
         };
         let task = rt.spawn(async move {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();

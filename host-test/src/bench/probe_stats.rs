@@ -1,5 +1,5 @@
 //! Receives the reports of an adapter built with the `probe-stats` feature
-//! (`adapter/src/probe_stats.rs`): one datagram every 100 ms with the adapter's running counts.
+//! (`adapter/src/p3_udp/probe_stats.rs`): one datagram every 100 ms with the adapter's running counts.
 
 use anyhow::{Context, Result, bail};
 use std::net::UdpSocket;

@@ -9,15 +9,18 @@
 //!   trips, a 100-socket server, idle cost, size and instantiation time, with ratios.
 //! - `tcp-rtt`: TCP round trips through a 2023 command on the wasmtime 50 CLI, plugged,
 //!   against wasmtime 15 running it unplugged (`tcp_rtt.rs`).
+//! - `long-idle`: a plugged UDP server under the wasmtime CLI idles for hours, then serves
+//!   one datagram every 50 ms (`long_idle.rs`).
 //! - `sparse`: one request every 1-500 ms, for both adapter builds and native p2: round
 //!   trips and what each request leaves behind in host heap and store handles.
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
 //!   datagram accounted for: kernel drops, guest echoes, echoes received. `--probe-stats`
-//!   also counts the adapter's parked host calls (`adapter/src/probe_stats.rs`).
+//!   also counts the adapter's parked host calls (`adapter/src/p3_udp/probe_stats.rs`).
 //!
 //! Every datagram is numbered and checked: a lost or corrupted one stops the benchmark.
 
 mod compare;
+mod long_idle;
 mod soak;
 mod sparse;
 mod tcp_rtt;
@@ -108,7 +111,13 @@ impl Bench {
 }
 
 /// Options that take a value; everything else starting with `--` is a switch.
-const VALUED: [&str; 2] = ["--minutes", "--receive-buffer"];
+const VALUED: [&str; 5] = [
+    "--minutes",
+    "--receive-buffer",
+    "--udp",
+    "--idle-minutes",
+    "--serve-minutes",
+];
 
 fn value_of<T: std::str::FromStr>(args: &[String], flag: &str) -> Result<Option<T>>
 where
@@ -141,6 +150,23 @@ fn main() -> Result<()> {
     if what == "tcp-rtt" {
         // Runs the wasmtime CLIs, not this embedding.
         return tcp_rtt::run(quick);
+    }
+    if what == "long-idle" {
+        // Runs the wasmtime CLI too.
+        let minutes = |flag, default| -> Result<std::time::Duration> {
+            let m: f64 = value_of(&args, flag)?.unwrap_or(default);
+            Ok(std::time::Duration::from_secs_f64(m * 60.0))
+        };
+        let build = match value_of::<String>(&args, "--udp")?.as_deref() {
+            None | Some("0.2") => host_test::artifacts::AdapterBuild::Udp02,
+            Some("0.3") => host_test::artifacts::AdapterBuild::Udp03,
+            Some(other) => anyhow::bail!("--udp takes 0.2 or 0.3, not {other}"),
+        };
+        return long_idle::run(&long_idle::Options {
+            build,
+            idle: minutes("--idle-minutes", 120.0)?,
+            serve: minutes("--serve-minutes", 30.0)?,
+        });
     }
     let mut bench = Bench::new(quick)?;
     if what == "profile" {
