@@ -82,6 +82,8 @@ impl Socket02 {
 }
 
 impl HostUdp for Socket02 {
+    const CHEAP_RECEIVE: bool = true;
+
     fn create(family: IpAddressFamily) -> Result<Self, ErrorCode> {
         let socket = host(create_udp_socket(family.conv()))?;
         Ok(Socket02 {

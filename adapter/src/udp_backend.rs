@@ -51,6 +51,10 @@ pub struct Sent {
 
 /// One host UDP socket: the calls of a BSD socket, none of which may block.
 pub trait HostUdp: Sized {
+    /// Whether a receive that finds nothing costs nothing lasting, so that rc `receive` may
+    /// ask the host for more after queued datagrams.
+    const CHEAP_RECEIVE: bool;
+
     fn create(family: IpAddressFamily) -> Result<Self, ErrorCode>;
     /// Binds in one step (the rc two-phase bind is kept above).
     fn bind(&self, local: SocketAddr) -> Result<(), ErrorCode>;

@@ -48,7 +48,7 @@ struct Options {
 /// How many datagrams a readiness check takes from the host at once (a 0.3 probe takes one):
 /// the most one 0.2.x `receive` returns, so that a busy socket is read in batches, as a
 /// native p2 guest reads it, and not one datagram per `poll`.
-const READ_AHEAD: u64 = 16;
+pub const READ_AHEAD: u64 = 16;
 
 /// How often a dual bind to port 0 tries again when the port its IPv6 socket got is taken
 /// on IPv4 (a real dual-stack socket gets a port free on both).

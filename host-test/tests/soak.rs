@@ -55,8 +55,8 @@ fn soak(build: AdapterBuild, ipv6: bool, probes: Option<&ProbeStats>) -> Soak {
 
 #[test]
 fn soak_accounts_for_every_datagram_and_memory_stays_flat() {
-    // Both shipped builds, on both families: the books balance, and neither linear memory
-    // nor the host heap grows between the first sample (0.5 s in) and the last.
+    // Both shipped builds, on both families: the books balance, linear memory is the same at
+    // the first sample (0.5 s in) and the last, and the host heap does not grow.
     for (build, ipv6) in AdapterBuild::SHIPPED
         .into_iter()
         .flat_map(|b| [(b, false), (b, true)])
@@ -71,10 +71,16 @@ fn soak_accounts_for_every_datagram_and_memory_stays_flat() {
             "{build:?} ipv6={ipv6}: linear memory grew: {:?}",
             result.samples
         );
+        // Growth raises the heap's floor; the host's own buffers come and go above it (a
+        // 1 MiB one on the 0.2.x build, seen in CI), so compare the floors of the two halves.
+        let heaps: Vec<u64> = result.samples.iter().map(|s| s.heap).collect();
+        let half = heaps.len() / 2;
+        let floor = |h: &[u64]| h.iter().copied().min().unwrap();
+        let (early, late) = (floor(&heaps[..half]), floor(&heaps[heaps.len() - half..]));
         assert!(
-            last.heap <= first.heap + 4 * PARKED_PROBE,
-            "{build:?} ipv6={ipv6}: host heap grew by {} B while echoing {} datagrams: {:?}",
-            last.heap as i64 - first.heap as i64,
+            late <= early + 4 * PARKED_PROBE,
+            "{build:?} ipv6={ipv6}: host heap floor grew by {} B while echoing {} datagrams: {:?}",
+            late as i64 - early as i64,
             last.echoed - first.echoed,
             result.samples
         );

@@ -109,6 +109,9 @@ fn push(outcome: ReceiveOutcome, into: &mut Vec<HostDatagram>) -> Result<(), Err
 }
 
 impl HostUdp for Socket03 {
+    /// An empty probe parks a cancelled call (`parked`).
+    const CHEAP_RECEIVE: bool = false;
+
     fn create(family: IpAddressFamily) -> Result<Self, ErrorCode> {
         let socket =
             p3::UdpSocket::create(conv::family_to_p3(family)).map_err(conv::error_from_p3)?;

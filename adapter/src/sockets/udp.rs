@@ -13,8 +13,8 @@ use crate::rc::udp::{
     IncomingDatagram, IncomingDatagramStream, OutgoingDatagram, OutgoingDatagramStream, Pollable,
 };
 use crate::state::{self, BindState, SendPermit};
-use crate::udp_backend::{Outgoing, SendStop, Sent, settle};
-use crate::udp_core::SocketCore;
+use crate::udp_backend::{HostSocket, HostUdp, Outgoing, SendStop, Sent, settle};
+use crate::udp_core::{self, SocketCore};
 use core::net::SocketAddr;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -218,8 +218,10 @@ impl IncomingRep {
 }
 
 impl GuestIncomingDatagramStream for IncomingRep {
-    /// Never blocks. Queued datagrams come first; the host is asked only when nothing is
-    /// queued (an empty 0.3 probe costs host memory, and the caller will ask again).
+    /// Never blocks. Queued datagrams come first; the host is asked when nothing is queued,
+    /// or, on a busy socket (a full read-ahead was queued) where an empty host receive costs
+    /// nothing lasting (`HostUdp::CHEAP_RECEIVE`: not an empty 0.3 probe, which parks host
+    /// memory), also to fill up the batch.
     fn receive(&self, max_results: u64) -> Result<Vec<IncomingDatagram>, ErrorCode> {
         settle();
         let mut datagrams = Vec::new();
@@ -227,11 +229,15 @@ impl GuestIncomingDatagramStream for IncomingRep {
             return Ok(datagrams);
         }
         self.pop_into(&mut datagrams, max_results);
-        if datagrams.is_empty() {
-            if let Some(error) = self.core.take_error() {
-                return Err(error);
+        let room = max_results - datagrams.len() as u64;
+        let busy = datagrams.len() as u64 >= udp_core::READ_AHEAD;
+        if datagrams.is_empty() || (room > 0 && busy && HostSocket::CHEAP_RECEIVE) {
+            if datagrams.is_empty() {
+                if let Some(error) = self.core.take_error() {
+                    return Err(error);
+                }
             }
-            self.core.fetch(clocks::now(), 1, max_results);
+            self.core.fetch(clocks::now(), 1, room);
             self.pop_into(&mut datagrams, max_results);
             if datagrams.is_empty() {
                 if let Some(error) = self.core.take_error() {
