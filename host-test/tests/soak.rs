@@ -23,6 +23,9 @@ const RECEIVE_BUFFER: u64 = 4 << 20;
 /// the host has not freed yet.
 const PARKED_PROBE: u64 = 64 << 10;
 
+/// Host buffers that come and go under the blaster (wasmtime's, not the adapter's).
+const HOST_BUFFERS: u64 = 1 << 20;
+
 fn soak(build: AdapterBuild, ipv6: bool, probes: Option<&ProbeStats>) -> Soak {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -71,14 +74,16 @@ fn soak_accounts_for_every_datagram_and_memory_stays_flat() {
             "{build:?} ipv6={ipv6}: linear memory grew: {:?}",
             result.samples
         );
-        // Growth raises the heap's floor; the host's own buffers come and go above it (a
-        // 1 MiB one on the 0.2.x build, seen in CI), so compare the floors of the two halves.
+        // Growth raises the heap's floor; the host's own buffers come and go above it (on the
+        // 0.2.x build up to 1.05 MiB, in two fresh-clone CI runs), so compare the floors of
+        // the two halves, allowing one such buffer. The floors are 1 s and some 60,000 echoes
+        // apart, so a leak of more than about 25 B per datagram would show.
         let heaps: Vec<u64> = result.samples.iter().map(|s| s.heap).collect();
         let half = heaps.len() / 2;
         let floor = |h: &[u64]| h.iter().copied().min().unwrap();
         let (early, late) = (floor(&heaps[..half]), floor(&heaps[heaps.len() - half..]));
         assert!(
-            late <= early + 4 * PARKED_PROBE,
+            late <= early + 4 * PARKED_PROBE + HOST_BUFFERS,
             "{build:?} ipv6={ipv6}: host heap floor grew by {} B while echoing {} datagrams: {:?}",
             late as i64 - early as i64,
             last.echoed - first.echoed,
