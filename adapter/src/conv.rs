@@ -121,17 +121,22 @@ impl From<StateError> for ErrorCode {
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
 
-    #[test]
-    fn addresses_round_trip_through_every_form() {
-        let cases: [SocketAddr; 3] = [
+    /// Addresses every conversion must carry unchanged: v4, v6, and v6 with flow info and
+    /// scope id.
+    pub fn sample_addresses() -> [SocketAddr; 3] {
+        [
             "127.0.0.1:4242".parse().unwrap(),
             "[::1]:53".parse().unwrap(),
             SocketAddr::V6(SocketAddrV6::new("fe80::1:2".parse().unwrap(), 9, 7, 3)),
-        ];
-        for a in cases {
+        ]
+    }
+
+    #[test]
+    fn addresses_round_trip_through_every_form() {
+        for a in sample_addresses() {
             assert_eq!(from_rc(to_rc(a)), a);
         }
     }

@@ -24,6 +24,9 @@ use std::rc::Rc;
 /// A socket's host streams. Declared before the socket in `Socket02`, so that they drop
 /// first: the host keeps them as the socket's children.
 struct Streams {
+    /// The incoming stream's pollable, made once per pair rather than per wait (a child of
+    /// `incoming`, so it drops first).
+    readable: Rc<Pollable>,
     incoming: IncomingDatagramStream,
     outgoing: OutgoingDatagramStream,
 }
@@ -58,7 +61,12 @@ impl Socket02 {
         *self.streams.borrow_mut() = None;
         self.permit.set(0);
         let (incoming, outgoing) = host(self.socket.stream(remote.map(to_p2)))?;
-        *self.streams.borrow_mut() = Some(Streams { incoming, outgoing });
+        let readable = Rc::new(incoming.subscribe());
+        *self.streams.borrow_mut() = Some(Streams {
+            readable,
+            incoming,
+            outgoing,
+        });
         Ok(())
     }
 
@@ -83,6 +91,7 @@ impl Socket02 {
 
 impl HostUdp for Socket02 {
     const CHEAP_RECEIVE: bool = true;
+    const WAKES_WAITS: bool = true;
 
     fn create(family: IpAddressFamily) -> Result<Self, ErrorCode> {
         let socket = host(create_udp_socket(family.conv()))?;
@@ -168,9 +177,10 @@ impl HostUdp for Socket02 {
         u64::MAX
     }
 
-    fn wake_on_receive(&self) -> Option<Pollable> {
+    /// Held by a wait only while it sleeps, which no reopen can interrupt.
+    fn wake_on_receive(&self) -> Option<Rc<Pollable>> {
         let streams = self.streams.borrow();
-        streams.as_ref().map(|s| s.incoming.subscribe())
+        streams.as_ref().map(|s| s.readable.clone())
     }
 
     fn send(self: &Rc<Self>, batch: Vec<Outgoing>) -> Sent {

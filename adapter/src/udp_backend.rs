@@ -54,6 +54,9 @@ pub trait HostUdp: Sized {
     /// Whether a receive that finds nothing costs nothing lasting, so that rc `receive` may
     /// ask the host for more after queued datagrams.
     const CHEAP_RECEIVE: bool;
+    /// Whether `wake_on_receive` is ready whenever `receive` would find something, so that a
+    /// wait may sleep on it without asking the host first.
+    const WAKES_WAITS: bool;
 
     fn create(family: IpAddressFamily) -> Result<Self, ErrorCode>;
     /// Binds in one step (the rc two-phase bind is kept above).
@@ -83,7 +86,7 @@ pub trait HostUdp: Sized {
     /// a wait itself, through `wake_on_receive`.
     fn next_receive_at(&self) -> u64;
     /// A host pollable that is ready when `receive` would find something, if the host has one.
-    fn wake_on_receive(&self) -> Option<Pollable>;
+    fn wake_on_receive(&self) -> Option<Rc<Pollable>>;
 
     /// Sends `batch` in order, stopping at the first datagram the host does not take.
     fn send(self: &Rc<Self>, batch: Vec<Outgoing>) -> Sent;

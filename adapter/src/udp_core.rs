@@ -22,18 +22,10 @@ pub struct Datagram {
 }
 
 /// One host socket and which side of the rc socket it is.
+#[derive(Clone)]
 struct Endpoint {
     socket: Rc<HostSocket>,
     side: Side,
-}
-
-impl Clone for Endpoint {
-    fn clone(&self) -> Self {
-        Endpoint {
-            socket: self.socket.clone(),
-            side: self.side,
-        }
-    }
 }
 
 /// Socket options the guest set, replayed on host sockets created later: a companion, or a
@@ -257,6 +249,17 @@ impl SocketCore {
         self.has_news() || self.fetch(now, crowd, READ_AHEAD)
     }
 
+    /// Whether a wait has rc `receive` news before it sleeps. Where the host's pollable wakes
+    /// the sleep (`HostUdp::WAKES_WAITS`), asking the host first would be one more call per
+    /// wake for nothing: the sleep returns at once if the host holds a datagram.
+    pub fn ready_before_sleep(&self, now: u64, crowd: u32) -> bool {
+        if HostSocket::WAKES_WAITS {
+            self.has_news()
+        } else {
+            self.readable(now, crowd)
+        }
+    }
+
     /// When the host may next be asked (monotonic-clock ns); `u64::MAX` if it wakes us.
     pub fn next_fetch_at(&self) -> u64 {
         self.receiving()
@@ -267,7 +270,7 @@ impl SocketCore {
     }
 
     /// Host pollables that wake a wait when a socket rc `receive` reads has something.
-    pub fn wake_pollables(&self) -> Vec<Pollable> {
+    pub fn wake_pollables(&self) -> Vec<Rc<Pollable>> {
         self.receiving()
             .iter()
             .filter_map(|&side| self.endpoint(side).socket.wake_on_receive())

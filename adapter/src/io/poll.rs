@@ -2,11 +2,12 @@
 //!
 //! Every rc function is sync-typed, and inside a sync-typed call a 0.3 call that does not
 //! finish at once never finishes (`docs/design.md`). So waiting is a loop: check every
-//! pollable of ours (in the 0.3 UDP build a socket check is a fresh 0.3 receive *probe*), and
-//! if none is ready, block in the host's p2 `poll` over the host pollables (streams, files,
-//! TCP, name lookup, and 0.2.x UDP streams in that build) plus a p2 timer for the earliest
-//! moment one of ours could become ready: a timer deadline, a socket's next allowed probe,
-//! or a blocked send's retry time. A host pollable therefore wakes the wait at once, and a
+//! pollable of ours (in the 0.3 UDP build a socket check is a fresh 0.3 receive *probe*; in
+//! the 0.2.x build only the socket's queue, as the host's pollable covers the rest), and if
+//! none is ready, block in the host's p2 `poll` over the host pollables (streams, files, TCP,
+//! name lookup, and each 0.2.x UDP socket's incoming stream in that build) plus a p2 timer
+//! for the earliest moment one of ours could become ready: a timer deadline, a socket's next
+//! allowed probe, or a blocked send's retry time. A host pollable therefore wakes the wait at once, and a
 //! wait over host pollables only is just the host's `poll`.
 
 use crate::bindings::wasi::clocks0_2_12::monotonic_clock as p2_clock;
@@ -37,11 +38,13 @@ pub enum Readiness {
 
 impl Readiness {
     /// Whether it is ready at `now`. May probe a socket; `crowd` is how many sockets the
-    /// current wait covers (`probe_schedule::CROWD_FREE`).
-    fn ready(&self, now: u64, crowd: u32) -> bool {
+    /// current wait covers (`probe_schedule::CROWD_FREE`). `in_wait`: the caller sleeps next
+    /// if nothing is ready, on the sockets' wake pollables too.
+    fn ready(&self, now: u64, crowd: u32, in_wait: bool) -> bool {
         match self {
             Readiness::Always => true,
             Readiness::Timer(deadline) => now >= *deadline,
+            Readiness::Incoming(core) if in_wait => core.ready_before_sleep(now, crowd),
             Readiness::Incoming(core) => core.readable(now, crowd),
             Readiness::Outgoing(permit) => permit.get().ready_at() <= now,
             Readiness::Host(pollables) => pollables.iter().any(|p| p.ready()),
@@ -66,7 +69,7 @@ pub struct PollableRep(pub Readiness);
 impl GuestPollable for PollableRep {
     fn ready(&self) -> bool {
         settle();
-        self.0.ready(clocks::now(), 1)
+        self.0.ready(clocks::now(), 1, false)
     }
 
     fn block(&self) {
@@ -104,11 +107,11 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
         .filter(|p| matches!(p, Readiness::Incoming(_)))
         .count() as u32;
     // Host pollables our sockets wake on (0.2.x UDP), made the first time the wait sleeps.
-    let mut socket_wakers: Option<Vec<(u32, p2::Pollable)>> = None;
+    let mut socket_wakers: Option<Vec<(u32, Rc<p2::Pollable>)>> = None;
     loop {
         let now = clocks::now();
         let ready: Vec<u32> = (0..list.len() as u32)
-            .filter(|&i| list[i as usize].ready(now, crowd))
+            .filter(|&i| list[i as usize].ready(now, crowd, true))
             .collect();
         if !ready.is_empty() {
             return ready;
@@ -128,7 +131,7 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
                 .collect()
         });
         let mut all = host.clone();
-        all.extend(wakers.iter().map(|(i, p)| (*i, p)));
+        all.extend(wakers.iter().map(|(i, p)| (*i, &**p)));
         let woken = sleep_until(now, wake, &all);
         if !woken.is_empty() {
             return woken;

@@ -111,6 +111,7 @@ fn push(outcome: ReceiveOutcome, into: &mut Vec<HostDatagram>) -> Result<(), Err
 impl HostUdp for Socket03 {
     /// An empty probe parks a cancelled call (`parked`).
     const CHEAP_RECEIVE: bool = false;
+    const WAKES_WAITS: bool = false;
 
     fn create(family: IpAddressFamily) -> Result<Self, ErrorCode> {
         let socket =
@@ -215,7 +216,7 @@ impl HostUdp for Socket03 {
     }
 
     /// 0.3 has no pollable; the wait loop sleeps until `next_receive_at`.
-    fn wake_on_receive(&self) -> Option<Pollable> {
+    fn wake_on_receive(&self) -> Option<Rc<Pollable>> {
         None
     }
 

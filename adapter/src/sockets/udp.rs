@@ -232,17 +232,17 @@ impl GuestIncomingDatagramStream for IncomingRep {
         let room = max_results - datagrams.len() as u64;
         let busy = datagrams.len() as u64 >= udp_core::READ_AHEAD;
         if datagrams.is_empty() || (room > 0 && busy && HostSocket::CHEAP_RECEIVE) {
-            if datagrams.is_empty() {
-                if let Some(error) = self.core.take_error() {
-                    return Err(error);
-                }
+            if datagrams.is_empty()
+                && let Some(error) = self.core.take_error()
+            {
+                return Err(error);
             }
             self.core.fetch(clocks::now(), 1, room);
             self.pop_into(&mut datagrams, max_results);
-            if datagrams.is_empty() {
-                if let Some(error) = self.core.take_error() {
-                    return Err(error);
-                }
+            if datagrams.is_empty()
+                && let Some(error) = self.core.take_error()
+            {
+                return Err(error);
             }
         }
         Ok(datagrams)
