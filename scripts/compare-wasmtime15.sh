@@ -49,7 +49,7 @@ compare legacy-tcp ""
 compare legacy-lookup ""
 compare udp-demo ""
 for fam in ipv4 ipv6; do
-  for scenario in bind options exchange send-errors poll-mix; do
+  for scenario in bind options exchange send-errors poll-mix refused; do
     compare rc-conformance "" $scenario $fam
   done
   compare rc-bad-input "" $fam

@@ -70,6 +70,7 @@ on_both_builds! {
         two_socket_exchange: "exchange", 17;
         send_errors: "send-errors", 11;
         poll_mixes_sockets_and_timers: "poll-mix", 10;
+        refused_error_wakes_a_wait: "refused", 4;
     }
 
     /// `ipv6-only` off (the default): one IPv6 socket talks to IPv4 and IPv6 peers over

@@ -13,6 +13,7 @@ fn main() {
         "exchange" => exchange(fam),
         "send-errors" => send_errors(fam),
         "poll-mix" => poll_mix(fam),
+        "refused" => refused(fam),
         "clock" => clock(),
         "echo" => echo(fam, args[3].parse().unwrap(), args[4].parse().unwrap()),
         "send-unpermitted" => send_unpermitted(fam, false),
@@ -413,6 +414,32 @@ fn send_errors(fam: IpAddressFamily) {
         bad_family,
         Err(ErrorCode::InvalidArgument),
     );
+}
+
+/// A datagram to a port nobody listens on: the host's ICMP error must wake a wait on the
+/// incoming stream (not the 5 s timer), and `receive` must return it, once.
+fn refused(fam: IpAddressFamily) {
+    let closed = {
+        let gone = bound_socket(fam);
+        gone.local_address().unwrap()
+    };
+    let a = bound_socket(fam);
+    let (a_in, a_out) = a.stream(Some(closed)).unwrap();
+    // wasmtime 15 may take nothing from a socket's first send; `send_all` waits and retries.
+    let datagram = OutgoingDatagram {
+        data: vec![1],
+        remote_address: None,
+    };
+    check("send to a closed port", send_all(&a_out, vec![datagram]), 1);
+    let readable = a_in.subscribe();
+    let timer = monotonic_clock::subscribe_duration(5_000_000_000);
+    check("the error wakes the wait", poll::poll(&[&readable, &timer]), vec![0]);
+    check(
+        "receive returns it",
+        a_in.receive(1).map(|d| d.len()),
+        Err(ErrorCode::ConnectionRefused),
+    );
+    check("then nothing", a_in.receive(1).map(|d| d.len()), Ok(0));
 }
 
 fn poll_mix(fam: IpAddressFamily) {

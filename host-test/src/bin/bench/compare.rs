@@ -89,7 +89,7 @@ fn per_flavor(
 
 /// Datagrams per second echoed with 32 in flight, after a warm-up. Also prints the host
 /// heap each datagram left behind (the adapter's parked probes; 64 KiB each).
-fn throughput(bench: &Bench, flavor: Flavor, sockets: usize, size: usize) -> Result<f64> {
+pub fn throughput(bench: &Bench, flavor: Flavor, sockets: usize, size: usize) -> Result<f64> {
     let total = bench.n(40_000) * bench.scale;
     let ((rate, heap), tally) = bench.with_server(flavor, sockets, |peer, server| {
         peer.throughput(&server.addrs, size, bench.n(2_000), 32)?;
@@ -112,10 +112,13 @@ fn throughput(bench: &Bench, flavor: Flavor, sockets: usize, size: usize) -> Res
     Ok(rate)
 }
 
-/// 400,000 echoes of 64 B through the adapter, for a profiler to look at.
-pub fn profile(bench: &Bench) -> Result<()> {
-    let rate = throughput(bench, Flavor::Adapter, 1, 64)?;
-    println!("adapter echo throughput 64 B: {rate:.0} dgram/s");
+/// 400,000 echoes of `size` bytes through one adapter build, for a profiler to look at.
+pub fn profile(bench: &Bench, flavor: Flavor, size: usize) -> Result<()> {
+    let rate = throughput(bench, flavor, 1, size)?;
+    println!(
+        "{} echo throughput {size} B: {rate:.0} dgram/s",
+        flavor.label()
+    );
     Ok(())
 }
 

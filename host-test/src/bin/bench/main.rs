@@ -1,7 +1,8 @@
 //! Benchmarks of the rc adapter, run inside one wasmtime 50.0.1 embedding.
 //!
 //! `cargo run --release -p host-test --bin bench -- [wait|compare|sparse|all|profile|soak] [--quick]`
-//! and, for `soak`, `[--minutes N] [--receive-buffer BYTES] [--probe-stats]`.
+//! and, for `soak`, `[--minutes N] [--receive-buffer BYTES] [--probe-stats]`; for `profile`,
+//! `[--udp 0.3|0.2] [--size BYTES]`.
 //!
 //! - `wait`: the wait loop (issue 2): wake latency, idle cost and a 10 s soak, for the adapter
 //!   and, as the baseline in the same run, the same program on wasmtime's native p2.
@@ -11,6 +12,8 @@
 //!   against wasmtime 15 running it unplugged (`tcp_rtt.rs`).
 //! - `long-idle`: a plugged UDP server under the wasmtime CLI idles for hours, then serves
 //!   one datagram every 50 ms (`long_idle.rs`).
+//! - `rounds`: the 0.2.x build against native p2 in alternating rounds: round trips
+//!   (`--gap-ms N` apart) and throughput at 64 and 1,400 B (`rounds.rs`).
 //! - `sparse`: one request every 1-500 ms, for both adapter builds and native p2: round
 //!   trips and what each request leaves behind in host heap and store handles.
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
@@ -21,6 +24,7 @@
 
 mod compare;
 mod long_idle;
+mod rounds;
 mod soak;
 mod sparse;
 mod tcp_rtt;
@@ -111,7 +115,9 @@ impl Bench {
 }
 
 /// Options that take a value; everything else starting with `--` is a switch.
-const VALUED: [&str; 5] = [
+const VALUED: [&str; 7] = [
+    "--size",
+    "--gap-ms",
     "--minutes",
     "--receive-buffer",
     "--udp",
@@ -181,11 +187,23 @@ fn main() -> Result<()> {
         "compare" => compare::run(&bench),
         "all" => wait::run(&bench).and_then(|()| compare::run(&bench)),
         // One long adapter echo run, to profile (`perf record`, RC_ADAPTER_PERFMAP=1).
-        "profile" => compare::profile(&bench),
+        "profile" => compare::profile(
+            &bench,
+            match value_of::<String>(&args, "--udp")?.as_deref() {
+                None | Some("0.3") => Flavor::Adapter,
+                Some("0.2") => Flavor::Adapter02,
+                Some(other) => anyhow::bail!("--udp takes 0.2 or 0.3, not {other}"),
+            },
+            value_of(&args, "--size")?.unwrap_or(64),
+        ),
         "soak" => soak::run(&bench, &soak_options),
         "sparse" => sparse::run(&bench),
+        "rounds" => rounds::run(
+            &bench,
+            std::time::Duration::from_millis(value_of(&args, "--gap-ms")?.unwrap_or(0)),
+        ),
         other => anyhow::bail!(
-            "unknown benchmark {other:?}: wait, compare, all, profile, soak, sparse or tcp-rtt"
+            "unknown benchmark {other:?}: wait, compare, all, profile, soak, sparse, rounds or tcp-rtt"
         ),
     }
 }
