@@ -270,11 +270,10 @@ impl SocketCore {
     }
 
     /// Host pollables that wake a wait when a socket rc `receive` reads has something.
-    pub fn wake_pollables(&self) -> Vec<Rc<Pollable>> {
+    pub fn wake_pollables(&self) -> impl Iterator<Item = Rc<Pollable>> + '_ {
         self.receiving()
             .iter()
             .filter_map(|&side| self.endpoint(side).socket.wake_on_receive())
-            .collect()
     }
 
     /// Asks every host socket rc `receive` reads for up to `max` datagrams each, queueing

@@ -121,14 +121,14 @@ fn wait(list: &[&Readiness]) -> Vec<u32> {
         // host pollable wakes it first.
         let wake = list.iter().map(|p| p.recheck_at()).min().unwrap_or(now);
         let wakers = socket_wakers.get_or_insert_with(|| {
-            (0..list.len() as u32)
-                .flat_map(|i| match list[i as usize] {
-                    Readiness::Incoming(core) => {
-                        core.wake_pollables().into_iter().map(|p| (i, p)).collect()
-                    }
-                    _ => Vec::new(),
-                })
-                .collect()
+            // One vector for the whole list: a wait may cover hundreds of sockets.
+            let mut wakers = Vec::with_capacity(list.len());
+            for (i, readiness) in list.iter().enumerate() {
+                if let Readiness::Incoming(core) = readiness {
+                    wakers.extend(core.wake_pollables().map(|p| (i as u32, p)));
+                }
+            }
+            wakers
         });
         let mut all = host.clone();
         all.extend(wakers.iter().map(|(i, p)| (*i, &**p)));
