@@ -112,11 +112,12 @@ pub fn throughput(bench: &Bench, flavor: Flavor, sockets: usize, size: usize) ->
     Ok(rate)
 }
 
-/// 400,000 echoes of `size` bytes through one adapter build, for a profiler to look at.
-pub fn profile(bench: &Bench, flavor: Flavor, size: usize) -> Result<()> {
-    let rate = throughput(bench, flavor, 1, size)?;
+/// 400,000 echoes of `size` bytes over `sockets` sockets through one adapter build, for a
+/// profiler to look at.
+pub fn profile(bench: &Bench, flavor: Flavor, size: usize, sockets: usize) -> Result<()> {
+    let rate = throughput(bench, flavor, sockets, size)?;
     println!(
-        "{} echo throughput {size} B: {rate:.0} dgram/s",
+        "{} echo throughput {size} B x {sockets} sockets: {rate:.0} dgram/s",
         flavor.label()
     );
     Ok(())

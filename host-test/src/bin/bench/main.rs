@@ -2,7 +2,7 @@
 //!
 //! `cargo run --release -p host-test --bin bench -- [wait|compare|sparse|all|profile|soak] [--quick]`
 //! and, for `soak`, `[--minutes N] [--receive-buffer BYTES] [--probe-stats]`; for `profile`,
-//! `[--udp 0.3|0.2] [--size BYTES]`.
+//! `[--udp 0.3|0.2] [--size BYTES] [--sockets N]`.
 //!
 //! - `wait`: the wait loop (issue 2): wake latency, idle cost and a 10 s soak, for the adapter
 //!   and, as the baseline in the same run, the same program on wasmtime's native p2.
@@ -115,7 +115,8 @@ impl Bench {
 }
 
 /// Options that take a value; everything else starting with `--` is a switch.
-const VALUED: [&str; 7] = [
+const VALUED: [&str; 8] = [
+    "--sockets",
     "--size",
     "--gap-ms",
     "--minutes",
@@ -195,6 +196,7 @@ fn main() -> Result<()> {
                 Some(other) => anyhow::bail!("--udp takes 0.2 or 0.3, not {other}"),
             },
             value_of(&args, "--size")?.unwrap_or(64),
+            value_of(&args, "--sockets")?.unwrap_or(1),
         ),
         "soak" => soak::run(&bench, &soak_options),
         "sparse" => sparse::run(&bench),

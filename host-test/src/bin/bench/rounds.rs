@@ -2,7 +2,7 @@
 //! p2, alternating in rounds, so that drift in the machine shows up as spread between rounds
 //! rather than as a difference between flavors. Each round measures, for each flavor, round
 //! trips of one 64 B datagram at a time (`--gap-ms` apart, default 0) and echo throughput
-//! at 64 B and 1,400 B on one socket.
+//! at 64 B and 1,400 B on one socket, and at 64 B on 100 sockets in one poll.
 //!
 //! On a VM the round trip depends on whether the scheduler keeps the peer and the guest on one
 //! CPU; run under `taskset -c 0` to hold that fixed and see the adapter's own cost.
@@ -33,23 +33,26 @@ pub fn run(bench: &Bench, gap: Duration) -> Result<()> {
             let rtt = round_trips(bench, flavor, gap, requests)?;
             let small = compare::throughput(bench, flavor, 1, 64)?;
             let large = compare::throughput(bench, flavor, 1, 1400)?;
-            row.push((rtt, small, large));
+            let many = compare::throughput(bench, flavor, 100, 64)?;
+            row.push((rtt, small, large, many));
         }
         rows.push(row);
     }
     println!(
-        "| round | RTT p50 a2 / b | a2 - b | RTT p99 a2 / b | 64 B dgram/s a2 / b | a2/b | 1400 B dgram/s a2 / b | a2/b |"
+        "| round | RTT p50 a2 / b | a2 - b | RTT p99 a2 / b | 64 B dgram/s a2 / b | a2/b | 1400 B dgram/s a2 / b | a2/b | 64 B x 100 sockets a2 / b | a2/b |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let (mut overhead, mut small, mut large) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut overhead, mut small, mut large, mut many) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, row) in rows.iter().enumerate() {
-        let [(rtt2, s2, l2), (rttb, sb, lb)] = [row[0], row[1]];
+        let [(rtt2, s2, l2, m2), (rttb, sb, lb, mb)] = [row[0], row[1]];
         overhead.push(us(rtt2.p50) - us(rttb.p50));
         small.push(s2 / sb);
         large.push(l2 / lb);
+        many.push(m2 / mb);
         println!(
-            "| {} | {:.1} / {:.1} us | {:+.1} us | {:.1} / {:.1} us | {s2:.0} / {sb:.0} | {:.2} | {l2:.0} / {lb:.0} | {:.2} |",
+            "| {} | {:.1} / {:.1} us | {:+.1} us | {:.1} / {:.1} us | {s2:.0} / {sb:.0} | {:.2} | {l2:.0} / {lb:.0} | {:.2} | {m2:.0} / {mb:.0} | {:.2} |",
             i + 1,
             us(rtt2.p50),
             us(rttb.p50),
@@ -57,13 +60,15 @@ pub fn run(bench: &Bench, gap: Duration) -> Result<()> {
             us(rtt2.p99),
             us(rttb.p99),
             small[i],
-            large[i]
+            large[i],
+            many[i]
         );
     }
     for (name, unit, values) in [
         ("RTT p50 overhead a2 - b", " us", &mut overhead),
         ("throughput 64 B a2/b", "", &mut small),
         ("throughput 1400 B a2/b", "", &mut large),
+        ("throughput 64 B x 100 sockets a2/b", "", &mut many),
     ] {
         values.sort_by(f64::total_cmp);
         println!(
