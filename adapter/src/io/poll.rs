@@ -7,8 +7,8 @@
 //! none is ready, block in the host's p2 `poll` over the host pollables (streams, files, TCP,
 //! name lookup, and each 0.2.x UDP socket's incoming stream in that build) plus a p2 timer
 //! for the earliest moment one of ours could become ready: a timer deadline, a socket's next
-//! allowed probe, or a blocked send's retry time. A host pollable therefore wakes the wait at once, and a
-//! wait over host pollables only is just the host's `poll`.
+//! allowed probe, or a blocked send's retry time. A host pollable therefore wakes the wait at
+//! once, and a wait over host pollables only is just the host's `poll`.
 
 use crate::bindings::wasi::clocks0_2_12::monotonic_clock as p2_clock;
 use crate::clocks::monotonic_clock as clocks;

@@ -94,6 +94,27 @@ impl Peer {
         Ok((verify(&self.buf[..n], size)?, from))
     }
 
+    /// `count` round trips of `size` bytes to `to`, started every `gap` on a fixed schedule
+    /// (back to back when `gap` is zero); their times.
+    pub fn round_trips_every(
+        &mut self,
+        to: SocketAddr,
+        count: u64,
+        gap: Duration,
+        size: usize,
+    ) -> Result<Vec<Duration>> {
+        let mut samples = Vec::with_capacity(count as usize);
+        let mut next = Instant::now();
+        for _ in 0..count {
+            samples.push(self.round_trip(to, size)?);
+            next += gap;
+            if let Some(wait) = next.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+        Ok(samples)
+    }
+
     /// Sends one datagram and times its echo.
     pub fn round_trip(&mut self, to: SocketAddr, size: usize) -> Result<Duration> {
         let start = Instant::now();

@@ -33,7 +33,7 @@ pub fn run(bench: &Bench) -> Result<()> {
     }
     let rtts: Vec<Percentiles> = Flavor::ALL
         .iter()
-        .map(|&f| round_trips(bench, f))
+        .map(|&f| round_trips(bench, f, Duration::ZERO, bench.n(5_000)))
         .collect::<Result<_>>()?;
     for (name, pick) in [("p50", 0), ("p99", 1)] {
         let values = rtts
@@ -123,15 +123,16 @@ pub fn profile(bench: &Bench, flavor: Flavor, size: usize, sockets: usize) -> Re
     Ok(())
 }
 
-/// One 64 B datagram at a time.
-fn round_trips(bench: &Bench, flavor: Flavor) -> Result<Percentiles> {
+/// One 64 B datagram at a time, `requests` of them `gap` apart, after 500 back to back.
+pub fn round_trips(
+    bench: &Bench,
+    flavor: Flavor,
+    gap: Duration,
+    requests: u64,
+) -> Result<Percentiles> {
     let (samples, _) = bench.with_server(flavor, 1, |peer, server| {
-        for _ in 0..bench.n(500) {
-            peer.round_trip(server.addrs[0], 64)?;
-        }
-        (0..bench.n(5_000))
-            .map(|_| peer.round_trip(server.addrs[0], 64))
-            .collect::<Result<Vec<Duration>>>()
+        peer.round_trips_every(server.addrs[0], bench.n(500), Duration::ZERO, 64)?;
+        peer.round_trips_every(server.addrs[0], requests, gap, 64)
     })?;
     Ok(Percentiles::of(&samples))
 }

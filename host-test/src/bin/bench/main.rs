@@ -31,6 +31,7 @@ mod tcp_rtt;
 mod wait;
 
 use anyhow::Result;
+use host_test::artifacts::AdapterBuild;
 use host_test::bench::guest::{Flavor, Server, Tally};
 use host_test::bench::peer::Peer;
 use wasmtime::Engine;
@@ -141,6 +142,16 @@ where
     }
 }
 
+/// The adapter build `--udp 0.3|0.2` names, or `default`.
+fn udp_build(args: &[String], default: AdapterBuild) -> Result<AdapterBuild> {
+    Ok(match value_of::<String>(args, "--udp")?.as_deref() {
+        None => default,
+        Some("0.3") => AdapterBuild::Udp03,
+        Some("0.2") => AdapterBuild::Udp02,
+        Some(other) => anyhow::bail!("--udp takes 0.2 or 0.3, not {other}"),
+    })
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
@@ -164,13 +175,8 @@ fn main() -> Result<()> {
             let m: f64 = value_of(&args, flag)?.unwrap_or(default);
             Ok(std::time::Duration::from_secs_f64(m * 60.0))
         };
-        let build = match value_of::<String>(&args, "--udp")?.as_deref() {
-            None | Some("0.2") => host_test::artifacts::AdapterBuild::Udp02,
-            Some("0.3") => host_test::artifacts::AdapterBuild::Udp03,
-            Some(other) => anyhow::bail!("--udp takes 0.2 or 0.3, not {other}"),
-        };
         return long_idle::run(&long_idle::Options {
-            build,
+            build: udp_build(&args, AdapterBuild::Udp02)?,
             idle: minutes("--idle-minutes", 120.0)?,
             serve: minutes("--serve-minutes", 30.0)?,
         });
@@ -190,10 +196,9 @@ fn main() -> Result<()> {
         // One long adapter echo run, to profile (`perf record`, RC_ADAPTER_PERFMAP=1).
         "profile" => compare::profile(
             &bench,
-            match value_of::<String>(&args, "--udp")?.as_deref() {
-                None | Some("0.3") => Flavor::Adapter,
-                Some("0.2") => Flavor::Adapter02,
-                Some(other) => anyhow::bail!("--udp takes 0.2 or 0.3, not {other}"),
+            match udp_build(&args, AdapterBuild::Udp03)? {
+                AdapterBuild::Udp02 => Flavor::Adapter02,
+                _ => Flavor::Adapter,
             },
             value_of(&args, "--size")?.unwrap_or(64),
             value_of(&args, "--sockets")?.unwrap_or(1),

@@ -10,8 +10,7 @@
 use crate::{Bench, compare};
 use anyhow::Result;
 use host_test::bench::guest::Flavor;
-use host_test::bench::stats::Percentiles;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ROUNDS: usize = 5;
 
@@ -30,7 +29,7 @@ pub fn run(bench: &Bench, gap: Duration) -> Result<()> {
     for _ in 0..ROUNDS {
         let mut row = Vec::new();
         for flavor in [Flavor::Adapter02, Flavor::NativeP2] {
-            let rtt = round_trips(bench, flavor, gap, requests)?;
+            let rtt = compare::round_trips(bench, flavor, gap, requests)?;
             let small = compare::throughput(bench, flavor, 1, 64)?;
             let large = compare::throughput(bench, flavor, 1, 1400)?;
             let many = compare::throughput(bench, flavor, 100, 64)?;
@@ -79,23 +78,4 @@ pub fn run(bench: &Bench, gap: Duration) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn round_trips(bench: &Bench, flavor: Flavor, gap: Duration, requests: u64) -> Result<Percentiles> {
-    let (samples, _) = bench.with_server(flavor, 1, |peer, server| {
-        for _ in 0..bench.n(300) {
-            peer.round_trip(server.addrs[0], 64)?;
-        }
-        let mut samples = Vec::with_capacity(requests as usize);
-        let mut next = Instant::now();
-        for _ in 0..requests {
-            samples.push(peer.round_trip(server.addrs[0], 64)?);
-            next += gap;
-            if let Some(wait) = next.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
-            }
-        }
-        Ok(samples)
-    })?;
-    Ok(Percentiles::of(&samples))
 }

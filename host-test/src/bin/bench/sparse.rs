@@ -16,7 +16,7 @@ use host_test::bench::peer::Peer;
 use host_test::bench::probe_stats::ProbeStats;
 use host_test::bench::process::heap_in_use;
 use host_test::bench::stats::Percentiles;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wasmtime::component::Component;
 
 const GAPS_MS: [u64; 6] = [1, 5, 20, 50, 100, 500];
@@ -103,15 +103,7 @@ fn one(
     };
     let parked_before = stats.map(|_| parked()).transpose()?;
     let heap_before = heap_in_use();
-    let mut samples = Vec::with_capacity(requests as usize);
-    let mut next = Instant::now();
-    for _ in 0..requests {
-        samples.push(peer.round_trip(addr, 64)?);
-        next += gap;
-        if let Some(wait) = next.checked_duration_since(Instant::now()) {
-            std::thread::sleep(wait);
-        }
-    }
+    let samples = peer.round_trips_every(addr, requests, gap, 64)?;
     let heap_after = heap_in_use();
     let parked_after = stats.map(|_| parked()).transpose()?;
     peer.stop(addr)?;
