@@ -6,23 +6,34 @@
 
 use host_test::artifacts;
 use host_test::wasmtime_cli::{self, Run};
+use std::process::Stdio;
 
-fn probe(extra: &[&str], args: &[&str], stdin: &[u8]) -> &'static str {
+/// Runs one case with stdin a pipe that stays open and empty until wasmtime exits, so no
+/// data can race the guest's first poll.
+fn probe(extra: &[&str], args: &[&str]) -> &'static str {
     let dir = artifacts::repo_root().join("target/tmp/p3-sync-probe");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("data.txt"), "data on disk\n").unwrap();
     let mut flags: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
     flags.extend(["--dir".into(), format!("{}::/probe", dir.display())]);
     let guest = artifacts::guest("p3-sync-probe").unwrap();
-    let out = wasmtime_cli::run(
+    let mut child = wasmtime_cli::command(
         &guest,
         &Run {
             flags,
             args: args.to_vec(),
-            stdin,
+            ..Run::default()
         },
     )
+    .unwrap()
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
     .unwrap();
+    let open_stdin = child.stdin.take();
+    let out = child.wait_with_output().unwrap();
+    drop(open_stdin);
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
@@ -47,15 +58,17 @@ fn which_0_3_calls_finish_at_once() {
     let port = listener.local_addr().unwrap().port().to_string();
     // Files: at once only where the host lets WASI block its thread. `wasmtime run` does,
     // unless a timeout is set; embedders do not by default. So files stand on 0.2.x.
-    assert_eq!(probe(&[], &["fs-stat"], b""), "RETURNED");
-    assert_eq!(probe(&[], &["fs-read"], b""), "RETURNED");
-    assert_eq!(probe(&["-W", "timeout=60s"], &["fs-stat"], b""), "STARTED");
-    assert_eq!(probe(&["-W", "timeout=60s"], &["fs-read"], b""), "STARTED");
-    // stdin: a read is STARTED, also when the pipe already holds data (by hand:
-    // `(echo hi; sleep 3) | wasmtime run ... p3-sync-probe.wasm stdin-read`).
-    assert_eq!(probe(&[], &["stdin-read"], b"waiting\n"), "STARTED");
+    assert_eq!(probe(&[], &["fs-stat"]), "RETURNED");
+    assert_eq!(probe(&[], &["fs-read"]), "RETURNED");
+    assert_eq!(probe(&["-W", "timeout=60s"], &["fs-stat"]), "STARTED");
+    assert_eq!(probe(&["-W", "timeout=60s"], &["fs-read"]), "STARTED");
+    // stdin: a read of a pipe that has no data yet is STARTED. With data already in the pipe
+    // it is a race with wasmtime's stdin worker thread: STARTED in 230 of 230 runs by hand
+    // (`printf 'waiting\n' | wasmtime run p3-sync-probe.wasm stdin-read`), but RETURNED once
+    // in CI. Either way a sync caller cannot count on it, so stdin stands on 0.2.x.
+    assert_eq!(probe(&[], &["stdin-read"]), "STARTED");
     // TCP connect to a listening port, and a lookup of a name: STARTED. An IP literal: at once.
-    assert_eq!(probe(&[], &["tcp-connect", &port], b""), "STARTED");
-    assert_eq!(probe(&[], &["lookup", "localhost"], b""), "STARTED");
-    assert_eq!(probe(&[], &["lookup", "127.0.0.1"], b""), "RETURNED");
+    assert_eq!(probe(&[], &["tcp-connect", &port]), "STARTED");
+    assert_eq!(probe(&[], &["lookup", "localhost"]), "STARTED");
+    assert_eq!(probe(&[], &["lookup", "127.0.0.1"]), "RETURNED");
 }
