@@ -13,8 +13,10 @@ build() { # build 0.3|0.2
   esac
   CARGO_TARGET_DIR=target/wasm-$tag cargo rustc -q -p adapter --release \
     --target wasm32-unknown-unknown --crate-type cdylib "${features[@]}"
+  # strip drops the component-name section, a fifth of the size, which neither wac nor
+  # wasmtime 50 reads.
   wasm-tools component new target/wasm-$tag/wasm32-unknown-unknown/release/adapter.wasm \
-    -o target/rc-adapter-$tag.wasm
+    | wasm-tools strip -o target/rc-adapter-$tag.wasm
   echo target/rc-adapter-$tag.wasm
 }
 if [ $# -eq 0 ]; then build 0.3; build 0.2; else build "$1"; fi
