@@ -313,6 +313,14 @@ fn strip(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// An empty directory for one test, `target/tmp/NAME`.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = repo_root().join("target/tmp").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// Other test processes may be loading the previous file: replace it, never truncate it.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));

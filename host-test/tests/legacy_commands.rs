@@ -4,7 +4,6 @@
 
 use host_test::artifacts::{self, Era};
 use host_test::wasmtime_cli::{self, Run};
-use std::path::PathBuf;
 use std::process::Output;
 
 fn run(guest: &str, era: Era, run: Run) -> Output {
@@ -51,12 +50,6 @@ fn assert_traps(guest: &str, arg: &str, before: &str, reason: &str) {
 }
 
 /// A fresh directory under target/tmp for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = artifacts::repo_root().join("target/tmp").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[test]
 fn cli_args_env_stdio_terminals_and_exit_codes() {
@@ -107,7 +100,7 @@ fn cli_args_env_stdio_terminals_and_exit_codes() {
 #[test]
 fn filesystem_in_a_preopened_dir() {
     for era in [Era::Nov2023, Era::Dec2023] {
-        let dir = temp_dir("legacy-fs");
+        let dir = artifacts::temp_dir("legacy-fs");
         let out = run(
             "legacy-fs",
             era,
@@ -128,7 +121,7 @@ fn filesystem_in_a_preopened_dir() {
 
 #[test]
 fn streams_on_stdio_and_files() {
-    let dir = temp_dir("legacy-streams");
+    let dir = artifacts::temp_dir("legacy-streams");
     let out = run(
         "legacy-streams",
         Era::Nov2023,
@@ -224,7 +217,7 @@ fn the_readme_example_prints_reads_a_file_and_exchanges_udp() {
 fn one_poll_wakes_for_udp_tcp_stdin_timer_and_files() {
     use std::io::{BufRead, BufReader, Write};
     use std::process::Stdio;
-    let dir = temp_dir("legacy-poll");
+    let dir = artifacts::temp_dir("legacy-poll");
     let component = artifacts::legacy_plugged("legacy-poll", Era::Nov2023).unwrap();
     let poll_dir = format!("{}::/poll", dir.display());
     let mut child = wasmtime_cli::command(

@@ -77,7 +77,7 @@ const MY_API: &str = "package my:lib { interface api { f: func() -> u32; } }\n";
 /// exports (a reactor's, a 0.2.x `run`) stay as they are.
 #[test]
 fn plug_script_renames_rc_run_and_keeps_other_exports() {
-    let dir = temp_dir("plug-exports");
+    let dir = artifacts::temp_dir("plug-exports");
     let cases = [
         (
             "command-plus-api",
@@ -131,7 +131,7 @@ fn plug_script_renames_rc_run_and_keeps_other_exports() {
 /// nothing.
 #[test]
 fn plug_script_refuses_bad_input_plainly() {
-    let dir = temp_dir("plug-refusals");
+    let dir = artifacts::temp_dir("plug-refusals");
     let rc_http = "package wasi:http@0.2.0-rc-2023-11-10 { interface outgoing-handler { \
                    handle: func() -> u32; } }\n";
     let uncovered = component_of(
@@ -170,13 +170,6 @@ fn plug_script_refuses_bad_input_plainly() {
         assert!(stderr.contains(says), "{}: {stderr}", input.display());
         assert!(!out.exists(), "nothing is written for {}", input.display());
     }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = artifacts::repo_root().join("target/tmp").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Runs `scripts/plug.sh LEGACY OUT` with the shipped adapter.
