@@ -58,7 +58,10 @@ else
     adapter="$root/$("$root/scripts/build-adapter.sh" "$udp")"
   fi
 fi
-provided=$(wasm-tools component wit "$adapter" | sed -n 's/^  export \([a-z0-9:/@.-]*\);$/\1/p')
+adapter_wit=$(wasm-tools component wit "$adapter")
+provided=$(echo "$adapter_wit" | sed -n 's/^  export \([a-z0-9:/@.-]*\);$/\1/p')
+# What the adapter stands on decides the line to run with ($RC_ADAPTER may name either build).
+if echo "$adapter_wit" | grep -q '^  import wasi:sockets/types@0\.3\.0;'; then udp=0.3; else udp=0.2; fi
 missing=$(comm -23 <(echo "$rc_imports") <(echo "$provided" | sort -u) | sed '/^$/d')
 if [ -n "$missing" ]; then
   echo "error: $legacy imports rc interfaces this adapter does not provide:" >&2
@@ -83,11 +86,12 @@ trap 'rm -f "$script"' EXIT
 if [ $print = yes ]; then cat "$script"; fi
 wac compose "$script" --dep rc-adapter:adapter="$adapter" --dep legacy:app="$legacy" -o "$out"
 echo "plugged $(echo "$rc_imports" | wc -l) rc interfaces: $out (rc UDP over WASI $udp)"
+quoted=$(printf %q "$out") # a line to paste, also for a path with spaces
 if [ "$udp" = 0.3 ]; then
-  echo "run it with: wasmtime run -W component-model-more-async-builtins=y -S inherit-network=y -S allow-ip-name-lookup=y $out"
+  echo "run it with: wasmtime run -W component-model-more-async-builtins=y -S inherit-network=y -S allow-ip-name-lookup=y $quoted"
   if [ $uses_udp = yes ]; then
     echo "warning: rc UDP over WASI 0.3 parks host memory while a socket idles (about 0.8 MiB and 25 store handles a second); a server that idles stops after about 65 minutes under wasmtime's default handle limit. For a long-running server, plug with --udp 0.2." >&2
   fi
 else
-  echo "run it with: wasmtime run -S inherit-network=y -S allow-ip-name-lookup=y $out"
+  echo "run it with: wasmtime run -S inherit-network=y -S allow-ip-name-lookup=y $quoted"
 fi

@@ -172,6 +172,31 @@ fn plug_script_refuses_bad_input_plainly() {
     }
 }
 
+/// The `run it with:` line `scripts/plug.sh` prints runs the plugged component when pasted
+/// into a shell, also where the path has a space in it.
+#[test]
+fn plug_script_prints_a_line_that_runs_what_it_plugged() {
+    let dir = artifacts::temp_dir("plug space");
+    let legacy = artifacts::legacy("legacy-cli", artifacts::Era::Nov2023).unwrap();
+    let out = dir.join("my fixed.wasm");
+    let plug = plug_sh(&legacy, &out);
+    let stdout = String::from_utf8_lossy(&plug.stdout);
+    assert!(plug.status.success(), "{stdout}");
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("run it with: "))
+        .unwrap_or_else(|| panic!("no `run it with:` line in\n{stdout}"));
+    let run = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{line} pasted"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let run_stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{line}\n{run_stdout}");
+    assert!(run_stdout.contains("args [\"pasted\"]"), "{run_stdout}");
+}
+
 /// Runs `scripts/plug.sh LEGACY OUT` with the shipped adapter.
 fn plug_sh(legacy: &Path, out: &Path) -> Output {
     Command::new("bash")
