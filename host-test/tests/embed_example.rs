@@ -54,6 +54,23 @@ fn the_embedding_example_runs_a_plugged_command_on_each_build() {
     }
 }
 
+/// The example exits as `wasmtime run` does: 0, or 1 for the rc `exit(err)` (rc `exit` has
+/// only ok and err).
+#[test]
+fn the_embedding_example_exits_with_the_guest_status() {
+    let fixed = artifacts::legacy_plugged("legacy-cli", Era::Nov2023).unwrap();
+    for (arg, code) in [("0", 0), ("err", 1), ("3", 1)] {
+        let out = Command::new(embed_example())
+            .arg(&fixed)
+            .arg(arg)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "exit {arg}: {stderr}");
+    }
+}
+
 /// Every line of code in the README's embedding snippet is in the example, so the snippet
 /// shows what the test above runs.
 #[test]
