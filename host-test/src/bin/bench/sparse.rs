@@ -1,7 +1,8 @@
 //! `bench sparse`: the regime between idle and saturated, the most common one for a real
 //! server. One 64 B request every 1, 5, 20, 50, 100 and 500 ms, for each of (a) the adapter
-//! with rc UDP over 0.3, (a2) over 0.2.x and (b) native p2: round trip p50/p99, and what each
-//! request leaves behind in host heap and store handles.
+//! with rc UDP over 0.3, (a2) over 0.2.x and (b) native p2: round trip p50/p99, the process's
+//! CPU time per request (the peer's share is the same for every flavor, so differences are
+//! the server's), and what each request leaves behind in host heap and store handles.
 //!
 //! Store handles: (a) runs the `probe-stats` build of the 0.3 adapter, whose counts of parked
 //! calls (two handles each) are exact; (a2) and (b) have no parking code, and run in a store
@@ -14,7 +15,7 @@ use host_test::artifacts::{self, AdapterBuild};
 use host_test::bench::guest::{Flavor, Server};
 use host_test::bench::peer::Peer;
 use host_test::bench::probe_stats::ProbeStats;
-use host_test::bench::process::heap_in_use;
+use host_test::bench::process::{cpu_time, heap_in_use};
 use host_test::bench::stats::Percentiles;
 use std::time::Duration;
 use wasmtime::component::Component;
@@ -31,9 +32,9 @@ const MAX_REQUESTS: u64 = 1_000;
 pub fn run(bench: &Bench) -> Result<()> {
     println!("\n== sparse traffic: one 64 B request per gap, same run");
     println!(
-        "| gap | flavor | requests | RTT p50 | RTT p99 | host heap per request | store handles per request |"
+        "| gap | flavor | requests | RTT p50 | RTT p99 | CPU per request | host heap per request | store handles per request |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|");
     let stats = ProbeStats::listen()?;
     let path = artifacts::plugged_with("echo-server", AdapterBuild::ProbeStats)?;
     let probe_stats_build =
@@ -56,11 +57,12 @@ pub fn run(bench: &Bench) -> Result<()> {
             }
             .with_context(|| format!("{} at {gap:?}", flavor.label()))?;
             println!(
-                "| {} ms | {} | {requests} | {:.3} ms | {:.3} ms | {:+.0} B | {} |",
+                "| {} ms | {} | {requests} | {:.3} ms | {:.3} ms | {:.1} us | {:+.0} B | {} |",
                 gap.as_millis(),
                 flavor.label(),
                 row.rtt.p50.as_secs_f64() * 1e3,
                 row.rtt.p99.as_secs_f64() * 1e3,
+                row.cpu_per_request.as_secs_f64() * 1e6,
                 row.heap_per_request,
                 row.handles,
             );
@@ -71,6 +73,7 @@ pub fn run(bench: &Bench) -> Result<()> {
 
 struct Row {
     rtt: Percentiles,
+    cpu_per_request: Duration,
     heap_per_request: f64,
     handles: String,
 }
@@ -103,7 +106,9 @@ fn one(
     };
     let parked_before = stats.map(|_| parked()).transpose()?;
     let heap_before = heap_in_use();
+    let cpu_before = cpu_time();
     let samples = peer.round_trips_every(addr, requests, gap, 64)?;
+    let cpu = cpu_time() - cpu_before;
     let heap_after = heap_in_use();
     let parked_after = stats.map(|_| parked()).transpose()?;
     peer.stop(addr)?;
@@ -117,6 +122,7 @@ fn one(
     };
     Ok(Row {
         rtt: Percentiles::of(&samples),
+        cpu_per_request: cpu / requests as u32,
         heap_per_request: (heap_after as f64 - heap_before as f64) / requests as f64,
         handles,
     })
