@@ -112,8 +112,7 @@ pub fn adapter_built(build: AdapterBuild) -> Result<PathBuf> {
         .validate(true)
         .encode()?;
     let out = components_dir().join(format!("rc-adapter{}.wasm", build.suffix()));
-    write_atomically(&out, &component)?;
-    strip(&out)?;
+    write_atomically(&out, &stripped(component)?)?;
     built.push((build, out.clone()));
     Ok(out)
 }
@@ -297,20 +296,23 @@ pub fn legacy_plugged_with(name: &str, era: Era, build: Option<AdapterBuild>) ->
 
 /// `wasm-tools strip`, as `scripts/build-adapter.sh` runs it: drops the component-name
 /// section, a fifth of the component, which neither wac nor wasmtime 50 reads.
-fn strip(path: &Path) -> Result<()> {
-    let tmp = path.with_extension(format!("strip{}", std::process::id()));
-    let status = Command::new("wasm-tools")
-        .arg("strip")
-        .arg(path)
-        .arg("-o")
-        .arg(&tmp)
-        .status()
+fn stripped(component: Vec<u8>) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new("wasm-tools")
+        .args(["strip", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
         .context("running `wasm-tools strip` (scripts/setup.sh installs wasm-tools)")?;
-    if !status.success() {
-        bail!("`wasm-tools strip {}` failed", path.display());
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&component));
+    let out = child.wait_with_output()?;
+    writer.join().unwrap()?;
+    if !out.status.success() {
+        bail!("`wasm-tools strip` failed");
     }
-    std::fs::rename(&tmp, path)?;
-    Ok(())
+    Ok(out.stdout)
 }
 
 /// An empty directory for one test, `target/tmp/NAME`.

@@ -49,8 +49,6 @@ fn assert_traps(guest: &str, arg: &str, before: &str, reason: &str) {
     assert!(stderr.contains(reason), "{stderr}");
 }
 
-/// A fresh directory under target/tmp for one test.
-
 #[test]
 fn cli_args_env_stdio_terminals_and_exit_codes() {
     for era in [Era::Nov2023, Era::Dec2023] {

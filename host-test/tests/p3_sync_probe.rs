@@ -11,8 +11,7 @@ use std::process::Stdio;
 /// Runs one case with stdin a pipe that stays open and empty until wasmtime exits, so no
 /// data can race the guest's first poll.
 fn probe(extra: &[&str], args: &[&str]) -> &'static str {
-    let dir = artifacts::repo_root().join("target/tmp/p3-sync-probe");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = artifacts::temp_dir("p3-sync-probe");
     std::fs::write(dir.join("data.txt"), "data on disk\n").unwrap();
     let mut flags: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
     flags.extend(["--dir".into(), format!("{}::/probe", dir.display())]);
