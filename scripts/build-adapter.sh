@@ -1,22 +1,80 @@
 #!/usr/bin/env bash
-# build-adapter.sh [0.3|0.2]: builds the adapter component with rc UDP over WASI 0.3.0
-# (target/rc-adapter-udp03.wasm) or over WASI 0.2.x (target/rc-adapter-udp02.wasm, the
-# `udp-p2` feature), and prints its path. With no argument, builds both and prints both.
+# build-adapter.sh [--check] [udp03|udp02|probe-stats ..]: builds the adapter component
+# from adapter/ for each build named (default: the shipped ones, udp03 and udp02) and
+# writes it where it belongs:
+#   - udp03 (rc UDP over WASI 0.3.0) and udp02 (over WASI 0.2.x, the `udp-p2` feature) go
+#     to rc-adapter/adapters/, the bytes the rc-adapter crate carries. After a change to
+#     adapter/, run this and commit what it writes.
+#   - probe-stats (udp03 with the `probe-stats` feature, for `bench soak`) goes to target/.
+# --check rebuilds the shipped builds into target/adapter-check/ and fails if a byte
+# differs from what rc-adapter/adapters/ holds (CI runs it).
+#
+# The bytes are the same on any machine and checkout: the toolchain is pinned
+# (rust-toolchain.toml), so is wasm-tools (1.263.0, for `component new` and `strip`), and
+# the one host path rustc would keep (panic locations in wit-bindgen's sources under
+# $CARGO_HOME) is remapped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build() { # build 0.3|0.2
-  local tag features=()
-  case "$1" in
-    0.3) tag=udp03 ;;
-    0.2) tag=udp02; features=(--features udp-p2) ;;
-    *) echo "usage: build-adapter.sh [0.3|0.2]" >&2; exit 2 ;;
+root=$PWD
+
+check=no
+builds=()
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=yes ;;
+    udp03|udp02|probe-stats) builds+=("$arg") ;;
+    *) echo "usage: build-adapter.sh [--check] [udp03|udp02|probe-stats ..]" >&2; exit 2 ;;
   esac
-  CARGO_TARGET_DIR=target/wasm-$tag cargo rustc -q -p adapter --release \
+done
+[ ${#builds[@]} -gt 0 ] || builds=(udp03 udp02)
+
+wasm_tools_version=1.263.0
+if [ "$(wasm-tools --version 2>/dev/null | cut -d' ' -f2)" != $wasm_tools_version ]; then
+  echo "error: build-adapter.sh needs wasm-tools $wasm_tools_version on PATH (scripts/setup.sh installs it)" >&2
+  exit 1
+fi
+
+cargo_home=${CARGO_HOME:-$HOME/.cargo}
+# Only the wasm build gets these flags; a RUSTFLAGS of the caller's would override them.
+unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/rc-adapter"
+
+build() { # build NAME OUT
+  local name=$1 out=$2 features=()
+  case "$name" in
+    udp02) features=(--features udp-p2) ;;
+    probe-stats) features=(--features probe-stats) ;;
+  esac
+  CARGO_TARGET_DIR=target/wasm-$name cargo rustc -q -p adapter --release --locked \
     --target wasm32-unknown-unknown --crate-type cdylib "${features[@]}"
   # strip drops the component-name section, a fifth of the size, which neither wac nor
   # wasmtime 50 reads.
-  wasm-tools component new target/wasm-$tag/wasm32-unknown-unknown/release/adapter.wasm \
-    | wasm-tools strip -o target/rc-adapter-$tag.wasm
-  echo target/rc-adapter-$tag.wasm
+  wasm-tools component new "target/wasm-$name/wasm32-unknown-unknown/release/adapter.wasm" \
+    | wasm-tools strip -o "$out"
+  echo "$out"
 }
-if [ $# -eq 0 ]; then build 0.3; build 0.2; else build "$1"; fi
+
+if [ $check = yes ]; then
+  mkdir -p target/adapter-check
+  status=0
+  for name in "${builds[@]}"; do
+    [ "$name" != probe-stats ] || continue
+    fresh=$(build "$name" "target/adapter-check/rc-adapter-$name.wasm")
+    committed=rc-adapter/adapters/rc-adapter-$name.wasm
+    if cmp -s "$fresh" "$committed"; then
+      echo "$committed: the same as a rebuild from adapter/"
+    else
+      echo "error: $committed differs from a rebuild from adapter/ ($fresh);" \
+        "run scripts/build-adapter.sh and commit what it writes" >&2
+      status=1
+    fi
+  done
+  exit $status
+fi
+
+for name in "${builds[@]}"; do
+  case "$name" in
+    probe-stats) build "$name" "target/rc-adapter-$name.wasm" ;;
+    *) build "$name" "rc-adapter/adapters/rc-adapter-$name.wasm" ;;
+  esac
+done

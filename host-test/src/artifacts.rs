@@ -2,6 +2,7 @@
 //! user has (`cargo`, pinned by rust-toolchain.toml). Outputs go under `target/`.
 
 use anyhow::{Context, Result, bail};
+use rc_adapter::{Build, PlugOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
@@ -41,15 +42,16 @@ fn cargo(subcommand: &str, manifest: &Path, target_dir: &Path, args: &[&str]) ->
     Ok(())
 }
 
-/// How the adapter is built.
+/// An adapter build the tests and benchmarks plug: one of the shipped builds, the bytes
+/// the `rc-adapter` crate carries, or a test-only build of `adapter/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdapterBuild {
-    /// As shipped, rc UDP over WASI 0.3.0 (`plug.sh --udp 0.3`).
+    /// As shipped, rc UDP over WASI 0.3.0 (`rc-adapter plug --udp 0.3`).
     Udp03,
-    /// As shipped, rc UDP over WASI 0.2.x (`plug.sh --udp 0.2`, the `udp-p2` feature).
+    /// As shipped, rc UDP over WASI 0.2.x (`rc-adapter plug --udp 0.2`).
     Udp02,
     /// `Udp03` with the `probe-stats` feature (`adapter/src/p3_udp/probe_stats.rs`), for
-    /// `bench soak`.
+    /// `bench soak`, built by `scripts/build-adapter.sh probe-stats`.
     ProbeStats,
 }
 
@@ -57,7 +59,7 @@ impl AdapterBuild {
     /// Both shipped builds, for tests that must behave the same on each.
     pub const SHIPPED: [AdapterBuild; 2] = [AdapterBuild::Udp03, AdapterBuild::Udp02];
 
-    /// As `scripts/build-adapter.sh` names its output (`rc-adapter{suffix}.wasm`).
+    /// A short name for file names.
     pub fn suffix(self) -> &'static str {
         match self {
             AdapterBuild::Udp03 => "-udp03",
@@ -66,55 +68,56 @@ impl AdapterBuild {
         }
     }
 
-    /// `plug.sh --udp` for it.
-    pub fn udp(self) -> &'static str {
+    /// The shipped build it is, or stands on.
+    pub fn build(self) -> Build {
         match self {
-            AdapterBuild::Udp02 => "0.2",
-            _ => "0.3",
+            AdapterBuild::Udp02 => Build::Udp02,
+            _ => Build::Udp03,
         }
     }
-}
 
-/// Builds the shipped adapter with rc UDP over 0.3 (what `scripts/build-adapter.sh 0.3`
-/// does, `wasm-tools component new` included).
-pub fn adapter() -> Result<PathBuf> {
-    adapter_built(AdapterBuild::Udp03)
-}
-
-/// `adapter`, built as `build` says, once per process.
-pub fn adapter_built(build: AdapterBuild) -> Result<PathBuf> {
-    static BUILT: Mutex<Vec<(AdapterBuild, PathBuf)>> = Mutex::new(Vec::new());
-    let _guard = build_lock();
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, p)) = built.iter().find(|(b, _)| *b == build) {
-        return Ok(p.clone());
+    /// How `rc_adapter::plug` plugs it.
+    pub fn options(self) -> Result<PlugOptions> {
+        let options = PlugOptions::new().with_build(self.build());
+        Ok(match self {
+            AdapterBuild::ProbeStats => options.with_adapter(probe_stats_adapter()?),
+            _ => options,
+        })
     }
-    let root = repo_root();
-    let target = root.join(format!("target/wasm{}", build.suffix()));
-    let mut args = vec![
-        "-p",
-        "adapter",
-        "--release",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--crate-type",
-        "cdylib",
-    ];
+}
+
+/// The adapter component of `build`.
+pub fn adapter(build: AdapterBuild) -> Result<Vec<u8>> {
     match build {
-        AdapterBuild::Udp03 => {}
-        AdapterBuild::Udp02 => args.extend(["--features", "udp-p2"]),
-        AdapterBuild::ProbeStats => args.extend(["--features", "probe-stats"]),
+        AdapterBuild::ProbeStats => probe_stats_adapter(),
+        shipped => Ok(shipped.build().adapter().to_vec()),
     }
-    cargo("rustc", &root.join("Cargo.toml"), &target, &args)?;
-    let core = std::fs::read(target.join("wasm32-unknown-unknown/release/adapter.wasm"))?;
-    let component = wit_component::ComponentEncoder::default()
-        .module(&core)?
-        .validate(true)
-        .encode()?;
-    let out = components_dir().join(format!("rc-adapter{}.wasm", build.suffix()));
-    write_atomically(&out, &stripped(component)?)?;
-    built.push((build, out.clone()));
-    Ok(out)
+}
+
+/// `scripts/build-adapter.sh probe-stats`, once per process.
+fn probe_stats_adapter() -> Result<Vec<u8>> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let path = match BUILT.get() {
+        Some(path) => path.clone(),
+        None => {
+            let _guard = build_lock();
+            let out = Command::new("bash")
+                .arg(repo_root().join("scripts/build-adapter.sh"))
+                .arg("probe-stats")
+                .env_remove("CARGO_TARGET_DIR")
+                .output()
+                .context("running scripts/build-adapter.sh")?;
+            if !out.status.success() {
+                bail!(
+                    "build-adapter.sh probe-stats: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            let path = repo_root().join(String::from_utf8(out.stdout)?.trim());
+            BUILT.get_or_init(|| path).clone()
+        }
+    };
+    Ok(std::fs::read(path)?)
 }
 
 /// Builds every guest (wasm32-wasip2 commands: the legacy ones written against the rc WIT,
@@ -140,8 +143,8 @@ pub fn guest(name: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The guest plugged with the 0.3 UDP build by wac-graph, written to `target/components`
-/// once per process.
+/// The guest plugged with the 0.3 UDP build by `rc_adapter::plug`, written to
+/// `target/components` once per process.
 pub fn plugged(name: &str) -> Result<PathBuf> {
     plugged_with(name, AdapterBuild::Udp03)
 }
@@ -149,16 +152,22 @@ pub fn plugged(name: &str) -> Result<PathBuf> {
 /// `plugged`, with the adapter built as `build` says.
 pub fn plugged_with(name: &str, build: AdapterBuild) -> Result<PathBuf> {
     static PLUGGED: Mutex<Vec<(String, AdapterBuild, PathBuf)>> = Mutex::new(Vec::new());
-    let (adapter, guest) = (adapter_built(build)?, guest(name)?);
+    let guest = guest(name)?;
     let mut done = PLUGGED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, _, path)) = done.iter().find(|(n, b, _)| n == name && *b == build) {
         return Ok(path.clone());
     }
-    let bytes = crate::compose::plug(&std::fs::read(adapter)?, &std::fs::read(guest)?)?;
     let out = components_dir().join(format!("{name}{}.plugged.wasm", build.suffix()));
-    write_atomically(&out, &bytes)?;
+    plug_to(&guest, &build.options()?, &out)?;
     done.push((name.to_string(), build, out.clone()));
     Ok(out)
+}
+
+/// Plugs the component at `input` with `rc_adapter::plug`, writes it to `out`.
+fn plug_to(input: &Path, options: &PlugOptions, out: &Path) -> Result<()> {
+    let plugged = rc_adapter::plug(&std::fs::read(input)?, options)
+        .map_err(|e| anyhow::anyhow!("plugging {}: {e}", input.display()))?;
+    write_atomically(out, &plugged.bytes)
 }
 
 /// The preview1 adapter a 2023 tool wrapped a `wasm32-wasi` module with.
@@ -246,21 +255,17 @@ pub fn legacy(name: &str, era: Era) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// `legacy(name, era)` made runnable by `scripts/plug.sh` (the real `wac` CLI) with the
-/// adapter build it picks by default (0.3 UDP if the component imports rc UDP, else 0.2.x),
-/// once per process.
+/// `legacy(name, era)` made runnable by `rc_adapter::plug` with the build it picks by
+/// default (0.3 UDP for a component that can use rc UDP, else 0.2.x), once per process.
 pub fn legacy_plugged(name: &str, era: Era) -> Result<PathBuf> {
     legacy_plugged_with(name, era, None)
 }
 
-/// `legacy_plugged`, with `plug.sh --udp` for `build` (a shipped build), if given.
+/// `legacy_plugged`, with `build` (a shipped build), if given.
 pub fn legacy_plugged_with(name: &str, era: Era, build: Option<AdapterBuild>) -> Result<PathBuf> {
     type Done = Vec<(String, Era, Option<AdapterBuild>, PathBuf)>;
     static PLUGGED: Mutex<Done> = Mutex::new(Vec::new());
-    // plug.sh finds both builds where `adapter_built` writes them.
-    for shipped in AdapterBuild::SHIPPED {
-        adapter_built(shipped)?;
-    }
+    let legacy = legacy(name, era)?;
     let mut done = PLUGGED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((.., path)) = done
         .iter()
@@ -268,51 +273,55 @@ pub fn legacy_plugged_with(name: &str, era: Era, build: Option<AdapterBuild>) ->
     {
         return Ok(path.clone());
     }
-    let legacy = legacy(name, era)?;
     let tag = build.map_or("", |b| b.suffix());
     let out = components_dir().join(format!("{name}.{}{tag}.fixed.wasm", era.cli_version()));
-    let mut plug = Command::new("bash");
-    plug.arg(repo_root().join("scripts/plug.sh"));
-    if let Some(build) = build {
-        plug.args(["--udp", build.udp()]);
-    }
-    let plug = plug
-        .arg(&legacy)
-        .arg(&out)
-        .env("RC_ADAPTER_DIR", components_dir())
-        .env_remove("RC_ADAPTER")
-        .output()
-        .context("running scripts/plug.sh")?;
-    if !plug.status.success() {
-        bail!(
-            "plug.sh {}: {}",
-            legacy.display(),
-            String::from_utf8_lossy(&plug.stderr)
-        );
-    }
+    let options = match build {
+        Some(build) => build.options()?,
+        None => PlugOptions::new(),
+    };
+    plug_to(&legacy, &options, &out)?;
     done.push((name.to_string(), era, build, out.clone()));
     Ok(out)
 }
 
-/// `wasm-tools strip`, as `scripts/build-adapter.sh` runs it: drops the component-name
-/// section, a fifth of the component, which neither wac nor wasmtime 50 reads.
-fn stripped(component: Vec<u8>) -> Result<Vec<u8>> {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = Command::new("wasm-tools")
-        .args(["strip", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("running `wasm-tools strip` (scripts/setup.sh installs wasm-tools)")?;
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&component));
-    let out = child.wait_with_output()?;
-    writer.join().unwrap()?;
-    if !out.status.success() {
-        bail!("`wasm-tools strip` failed");
+/// How a fixture's core module names its imports: as wit-component did in 2023 (`legacy`:
+/// the module is the interface name), or with today's `cm32p2|` prefix (`standard32`).
+pub const LEGACY_NAMES: &str = "legacy";
+pub const STANDARD_NAMES: &str = "standard32";
+
+/// A component of the given world, made in `dir` as any toolchain's output would be: a
+/// dummy core module (`wasm-tools component embed --dummy`; it imports every function of
+/// the world, named as `names` says) turned into a component. With `deps`, `wit` may use
+/// every package in `wit/deps`; without, it must define what it uses (a package of the same
+/// name as one in `wit/deps`, say).
+pub fn component_of(dir: &Path, name: &str, wit: &str, deps: bool, names: &str) -> Result<PathBuf> {
+    let pkg = dir.join(name);
+    std::fs::create_dir_all(&pkg)?;
+    std::fs::write(pkg.join("world.wit"), wit)?;
+    let deps_dir = pkg.join("deps");
+    if deps && !deps_dir.exists() {
+        std::os::unix::fs::symlink(repo_root().join("wit/deps"), &deps_dir)?;
     }
-    Ok(out.stdout)
+    let core = dir.join(format!("{name}.core.wasm"));
+    let component = dir.join(format!("{name}.wasm"));
+    let embed = ["component", "embed", "--dummy-names", names, "--world", "w"];
+    wasm_tools(&embed, &pkg, &core)?;
+    wasm_tools(&["component", "new"], &core, &component)?;
+    Ok(component)
+}
+
+fn wasm_tools(args: &[&str], input: &Path, out: &Path) -> Result<()> {
+    let status = Command::new("wasm-tools")
+        .args(args)
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .status()
+        .context("running wasm-tools (scripts/setup.sh installs it)")?;
+    if !status.success() {
+        bail!("wasm-tools {args:?} {}", input.display());
+    }
+    Ok(())
 }
 
 /// An empty directory for one test, `target/tmp/NAME`.

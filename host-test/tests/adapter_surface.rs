@@ -85,7 +85,7 @@ fn imports_of(build: AdapterBuild) -> Vec<&'static str> {
 #[test]
 fn adapter_imports_and_exports_exactly_these() {
     for build in AdapterBuild::SHIPPED {
-        let bytes = std::fs::read(artifacts::adapter_built(build).unwrap()).unwrap();
+        let bytes = artifacts::adapter(build).unwrap();
         let (mut imports, mut exports) = surface::imports_and_exports(&bytes).unwrap();
         imports.sort();
         exports.sort();
@@ -119,7 +119,7 @@ fn only_the_0_3_build_needs_the_more_async_builtins() {
     use wasmparser::{Validator, WasmFeatures};
     let features = WasmFeatures::all() - WasmFeatures::CM_MORE_ASYNC_BUILTINS;
     for build in AdapterBuild::SHIPPED {
-        let bytes = std::fs::read(artifacts::adapter_built(build).unwrap()).unwrap();
+        let bytes = artifacts::adapter(build).unwrap();
         let valid = Validator::new_with_features(features)
             .validate_all(&bytes)
             .map(|_| ());
@@ -165,8 +165,8 @@ fn legacy_guests_are_2023_components() {
     }
 }
 
-/// plug.sh keeps no rc import and exports `run` as 0.2; by default it picks the 0.3 UDP
-/// build for a component that imports rc UDP and the 0.2.x one for any other.
+/// `rc_adapter::plug` keeps no rc import and exports `run` as 0.2; by default it picks the
+/// 0.3 UDP build for a component that can use rc UDP and the 0.2.x one for any other.
 #[test]
 fn plugged_guest_keeps_no_rc_import_and_runs_as_0_2() {
     for (guest, udp03) in [("legacy-tcp", false), ("udp-demo", true)] {

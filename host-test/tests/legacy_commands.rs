@@ -1,5 +1,5 @@
 //! 2023 commands, built as their users built them (wasm32-wasip1 + the 2023 preview1 adapter),
-//! made runnable by `scripts/plug.sh` and run by the real `wasmtime` 50.0.1 CLI with the
+//! made runnable by `rc_adapter::plug` and run by the real `wasmtime` 50.0.1 CLI with the
 //! README's flags: real pipes, real files in a temp dir, real loopback sockets.
 
 use host_test::artifacts::{self, Era};

@@ -1,7 +1,8 @@
-//! The adapter's two builds, as a user meets them: `plug.sh` picks rc UDP over 0.3 for a
-//! component that imports rc UDP and over 0.2.x for any other, warns about the 0.3 build's
-//! idle cost, and the result runs under the README's lines with the real `wasmtime` CLI. The
-//! 0.3 build explains running out of host handles; the 0.2.x build idles for free.
+//! The adapter's two builds, as a user meets them: a command that cannot use rc UDP gets the
+//! 0.2.x build and runs under a bare `wasmtime run`; the result runs under the README's
+//! lines with the real `wasmtime` CLI. The 0.3 build explains running out of host handles;
+//! the 0.2.x build idles for free. (`rc-adapter/tests/cli.rs` has how the tool picks the
+//! build and warns.)
 
 use host_test::artifacts::{self, AdapterBuild, Era};
 use host_test::bench::guest::free_ports;
@@ -14,72 +15,6 @@ use std::time::{Duration, Instant};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// `scripts/plug.sh [--udp X] LEGACY OUT`, finding both builds where the tests build them.
-fn plug_sh(udp: Option<&str>, legacy: &Path, out: &Path) -> Output {
-    for build in AdapterBuild::SHIPPED {
-        artifacts::adapter_built(build).unwrap();
-    }
-    let mut plug = Command::new("bash");
-    plug.arg(artifacts::repo_root().join("scripts/plug.sh"));
-    if let Some(udp) = udp {
-        plug.args(["--udp", udp]);
-    }
-    plug.arg(legacy)
-        .arg(out)
-        .env("RC_ADAPTER_DIR", artifacts::components_dir())
-        .env_remove("RC_ADAPTER")
-        .output()
-        .unwrap()
-}
-
-fn imports(component: &Path) -> Vec<String> {
-    let bytes = std::fs::read(component).unwrap();
-    host_test::surface::imports_and_exports(&bytes).unwrap().0
-}
-
-#[test]
-fn plug_picks_the_build_by_rc_udp_and_warns_only_for_rc_udp_over_0_3() {
-    let dir = artifacts::components_dir();
-    let udp = artifacts::legacy("udp-demo", Era::Nov2023).unwrap();
-    // Every 2023 component imports rc TCP (the preview1 adapter does); this one no rc UDP.
-    let tcp = artifacts::legacy("legacy-tcp", Era::Nov2023).unwrap();
-    let cases = [
-        (&udp, None, "0.3", true),
-        (&udp, Some("0.2"), "0.2", false),
-        (&udp, Some("0.3"), "0.3", true),
-        (&tcp, None, "0.2", false),
-        (&tcp, Some("0.3"), "0.3", false),
-    ];
-    for (i, (legacy, choice, udp_on, warns)) in cases.into_iter().enumerate() {
-        let out = dir.join(format!("plug-choice-{i}.wasm"));
-        let plug = plug_sh(choice, legacy, &out);
-        let (stdout, stderr) = (text(&plug.stdout), text(&plug.stderr));
-        let case = format!("{} {choice:?}:\n{stdout}{stderr}", legacy.display());
-        assert!(plug.status.success(), "{case}");
-        assert!(
-            stdout.contains(&format!("(rc UDP over WASI {udp_on})")),
-            "{case}"
-        );
-        let on_03 = imports(&out).contains(&"wasi:sockets/types@0.3.0".to_string());
-        assert_eq!(on_03, udp_on == "0.3", "{case}");
-        let warnings: Vec<&str> = stderr
-            .lines()
-            .filter(|l| l.starts_with("warning:"))
-            .collect();
-        if warns {
-            assert_eq!(warnings.len(), 1, "{case}");
-            for says in ["65 minutes", "--udp 0.2", "0.8 MiB"] {
-                assert!(warnings[0].contains(says), "{case}");
-            }
-        } else {
-            assert!(warnings.is_empty(), "{case}");
-        }
-    }
-    let bad = plug_sh(Some("0.4"), &udp, &dir.join("plug-choice-bad.wasm"));
-    assert!(!bad.status.success());
-    assert!(text(&bad.stderr).contains("--udp takes 0.3 or 0.2"));
 }
 
 /// The point of the default: a command that does not use rc UDP runs under a bare

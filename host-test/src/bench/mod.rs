@@ -7,3 +7,4 @@ pub mod probe_stats;
 pub mod process;
 pub mod soak;
 pub mod stats;
+pub mod sync_probe;

@@ -201,7 +201,7 @@ fn print_table(rows: &[Row]) {
 }
 
 fn print_static(bench: &Bench) -> Result<()> {
-    let adapter = std::fs::metadata(artifacts::adapter()?)?.len();
+    let adapter = artifacts::adapter(artifacts::AdapterBuild::Udp03)?.len();
     println!("\nadapter component: {adapter} bytes");
     let raw = Component::from_file(&bench.engine, artifacts::guest("echo-server")?)
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;

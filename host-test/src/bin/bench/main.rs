@@ -16,6 +16,8 @@
 //!   (`--gap-ms N` apart) and throughput at 64 and 1,400 B (`rounds.rs`).
 //! - `sparse`: one request every 1-500 ms, for both adapter builds and native p2: round
 //!   trips and what each request leaves behind in host heap and store handles.
+//! - `sync-probe`: which 0.3 calls finish at once when made from a sync-typed export, over
+//!   `--runs N` runs of each case (`sync_probe.rs`; `docs/design.md` keeps the output).
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
 //!   datagram accounted for: kernel drops, guest echoes, echoes received. `--probe-stats`
 //!   also counts the adapter's parked host calls (`adapter/src/p3_udp/probe_stats.rs`).
@@ -27,6 +29,7 @@ mod long_idle;
 mod rounds;
 mod soak;
 mod sparse;
+mod sync_probe;
 mod tcp_rtt;
 mod wait;
 
@@ -116,7 +119,8 @@ impl Bench {
 }
 
 /// Options that take a value; everything else starting with `--` is a switch.
-const VALUED: [&str; 8] = [
+const VALUED: [&str; 9] = [
+    "--runs",
     "--sockets",
     "--size",
     "--gap-ms",
@@ -169,6 +173,10 @@ fn main() -> Result<()> {
         // Runs the wasmtime CLIs, not this embedding.
         return tcp_rtt::run(quick);
     }
+    if what == "sync-probe" {
+        // Runs the wasmtime CLI.
+        return sync_probe::run(value_of(&args, "--runs")?.unwrap_or(20));
+    }
     if what == "long-idle" {
         // Runs the wasmtime CLI too.
         let minutes = |flag, default| -> Result<std::time::Duration> {
@@ -210,7 +218,8 @@ fn main() -> Result<()> {
             std::time::Duration::from_millis(value_of(&args, "--gap-ms")?.unwrap_or(0)),
         ),
         other => anyhow::bail!(
-            "unknown benchmark {other:?}: wait, compare, all, profile, soak, sparse, rounds or tcp-rtt"
+            "unknown benchmark {other:?}: wait, compare, all, profile, soak, sparse, rounds, \
+             tcp-rtt, long-idle or sync-probe"
         ),
     }
 }

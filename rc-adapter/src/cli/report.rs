@@ -1,0 +1,70 @@
+//! `rc-adapter inspect`'s report.
+
+use super::output;
+use rc_adapter::{Inspection, Kind, RUN_0_2_0};
+use std::path::Path;
+
+/// `inspect`'s report: one `name: value` line per fact.
+pub fn report(input: &Path, inspection: &Inspection) -> String {
+    let mut lines = vec![format!("component: {}", input.display())];
+    lines.push(match &inspection.kind {
+        Kind::Command { run } if run != RUN_0_2_0 && run.contains("-rc-") => format!(
+            "kind: command (exports {run}; plugged, it exports {})",
+            RUN_0_2_0
+        ),
+        Kind::Command { run } => format!("kind: command (exports {run})"),
+        _ => "kind: reactor (exports no wasi:cli/run)".to_string(),
+    });
+    let versions = inspection.rc_versions();
+    if versions.is_empty() {
+        lines.push("rc imports: none".to_string());
+    }
+    for (version, interfaces) in versions {
+        lines.push(format!(
+            "rc imports @{version}: {} ({})",
+            interfaces.len(),
+            interfaces.join(", ")
+        ));
+    }
+    let others: Vec<&str> = inspection
+        .imports
+        .iter()
+        .filter(|i| !inspection.rc_imports.contains(i))
+        .map(String::as_str)
+        .collect();
+    if !others.is_empty() {
+        lines.push(format!(
+            "other imports, left as they are: {}",
+            others.join(", ")
+        ));
+    }
+    let served = inspection.rc_imports.len() - inspection.uncovered.len();
+    lines.push(match inspection.uncovered.as_slice() {
+        [] => format!("the adapter serves: all {served} of its rc imports"),
+        uncovered => format!(
+            "the adapter serves: {served}; not: {}",
+            uncovered.join(", ")
+        ),
+    });
+    lines.push(match &inspection.udp_import {
+        Some(module) => {
+            format!("rc UDP: can use it (a core module imports create-udp-socket from {module})")
+        }
+        None => "rc UDP: cannot use it (no core module imports create-udp-socket from an rc \
+                 wasi:sockets/udp-create-socket)"
+            .to_string(),
+    });
+    lines.push(format!(
+        "build: {}, {}",
+        inspection.build,
+        inspection.reason()
+    ));
+    if inspection.refusal.is_none() {
+        let out = output::default_output(input);
+        lines.push(format!(
+            "run, once plugged: {}",
+            inspection.command.line(&out)
+        ));
+    }
+    lines.join("\n") + "\n"
+}

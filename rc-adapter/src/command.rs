@@ -1,0 +1,94 @@
+//! The wasmtime 50 command line a plugged component needs.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::Path;
+
+/// The flag only an adapter that cancels 0.3 calls needs (the async `subtask.cancel`).
+pub const MORE_ASYNC_BUILTINS: [&str; 2] = ["-W", "component-model-more-async-builtins=y"];
+/// rc TCP and UDP need the host's network; rc `ip-name-lookup` needs lookups allowed.
+pub const NETWORK: [&str; 4] = ["-S", "inherit-network=y", "-S", "allow-ip-name-lookup=y"];
+
+/// `wasmtime SUBCOMMAND FLAGS.. COMPONENT`, the command a plugged component runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WasmtimeCommand {
+    /// `run` for a command or reactor (`serve` is for HTTP proxies, to come).
+    pub subcommand: &'static str,
+    /// The flags between the subcommand and the component, one argument each.
+    pub flags: Vec<String>,
+}
+
+impl WasmtimeCommand {
+    pub(crate) fn run(more_async_builtins: bool) -> WasmtimeCommand {
+        let async_flags = more_async_builtins.then_some(MORE_ASYNC_BUILTINS);
+        let flags = async_flags.into_iter().flatten().chain(NETWORK);
+        WasmtimeCommand {
+            subcommand: "run",
+            flags: flags.map(str::to_string).collect(),
+        }
+    }
+
+    /// The arguments after `wasmtime`, ending with `component` (program arguments follow).
+    pub fn args(&self, component: &Path) -> Vec<OsString> {
+        let mut args = vec![OsString::from(self.subcommand)];
+        args.extend(self.flags.iter().map(OsString::from));
+        args.push(component.as_os_str().to_owned());
+        args
+    }
+
+    /// One line for a POSIX shell, the component's path quoted where it needs it.
+    pub fn line(&self, component: &Path) -> String {
+        format!("{self} {}", shell_quote(&component.to_string_lossy()))
+    }
+}
+
+impl fmt::Display for WasmtimeCommand {
+    /// `wasmtime run FLAGS..`, without the component.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wasmtime {}", self.subcommand)?;
+        for flag in &self.flags {
+            write!(f, " {flag}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `word` as one word of a POSIX shell: as it is where it is plain, else in single quotes.
+fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_quote_what_a_shell_would_split_or_expand() {
+        let run = WasmtimeCommand::run(false);
+        let line = |p: &str| run.line(Path::new(p));
+        let flags = "-S inherit-network=y -S allow-ip-name-lookup=y";
+        assert_eq!(
+            line("out/fixed.wasm"),
+            format!("wasmtime run {flags} out/fixed.wasm")
+        );
+        assert_eq!(
+            line("my fixed.wasm"),
+            format!("wasmtime run {flags} 'my fixed.wasm'")
+        );
+        assert_eq!(
+            line("it's $x.wasm"),
+            format!(r"wasmtime run {flags} 'it'\''s $x.wasm'")
+        );
+        let with_async = WasmtimeCommand::run(true).to_string();
+        assert_eq!(
+            with_async,
+            format!("wasmtime run -W component-model-more-async-builtins=y {flags}")
+        );
+    }
+}

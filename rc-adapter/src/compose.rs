@@ -1,0 +1,81 @@
+//! The composition, in-process with wac-graph 0.12 (the library behind `wac` 0.12.0).
+//!
+//! The graph is built by hand rather than with `wac_graph::plug`, which skips an export
+//! whose type does not match and leaves the import unplugged without a word: here each rc
+//! import is wired by name, and a mismatch fails with wac-graph's cause.
+
+use crate::PlugError;
+use crate::error::chain;
+use crate::inspect::{RC, plugged_name};
+use wac_graph::types::Package;
+use wac_graph::{CompositionGraph, EncodeOptions, Processor};
+
+/// `new legacy:app { ...adapter, ... }`, every export of the app kept, an rc `run`
+/// exported again as `wasi:cli/run@0.2.0`. Imports the adapter does not serve (released
+/// WASI, the app's own) and the adapter's imports become the result's, merged by name.
+pub(crate) fn compose(
+    app: &[u8],
+    adapter: &[u8],
+    rc_imports: &[String],
+) -> Result<Vec<u8>, PlugError> {
+    let mut graph = CompositionGraph::new();
+    let adapter = Package::from_bytes("rc-adapter:adapter", None, adapter, graph.types_mut())
+        .map_err(|e| failed("reading the adapter", e.as_ref()))?;
+    let adapter = graph
+        .register_package(adapter)
+        .map_err(|e| failed("registering the adapter", &e))?;
+    let app = Package::from_bytes("legacy:app", None, app, graph.types_mut())
+        .map_err(|e| failed("reading the component", e.as_ref()))?;
+    let app = graph
+        .register_package(app)
+        .map_err(|e| failed("registering the component", &e))?;
+
+    let adapter_instance = graph.instantiate(adapter);
+    let app_instance = graph.instantiate(app);
+    for name in rc_imports {
+        let export = graph
+            .alias_instance_export(adapter_instance, name)
+            .map_err(|e| failed(format!("the adapter's `{name}`"), &e))?;
+        graph
+            .set_instantiation_argument(app_instance, name, export)
+            .map_err(|e| failed(format!("plugging `{name}`"), &e))?;
+    }
+    let exports: Vec<String> = graph.types()[graph[app].ty()]
+        .exports
+        .keys()
+        .cloned()
+        .collect();
+    for name in exports {
+        let export = graph
+            .alias_instance_export(app_instance, &name)
+            .map_err(|e| failed(format!("the component's `{name}`"), &e))?;
+        graph
+            .export(export, plugged_name(&name))
+            .map_err(|e| failed(format!("exporting `{name}`"), &e))?;
+    }
+    let options = EncodeOptions {
+        processor: Some(Processor {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        }),
+        ..EncodeOptions::default()
+    };
+    let bytes = graph.encode(options).map_err(|e| failed("encoding", &e))?;
+
+    // Never hand back a component that still needs a 2023 host.
+    let left: Vec<String> = crate::read::imports(&bytes)
+        .map_err(|e| failed("reading the result", &e))?
+        .into_iter()
+        .filter(|i| i.contains(RC))
+        .collect();
+    if !left.is_empty() {
+        return Err(PlugError::LeftUnplugged { imports: left });
+    }
+    Ok(bytes)
+}
+
+fn failed(what: impl std::fmt::Display, e: &dyn std::error::Error) -> PlugError {
+    PlugError::Composition {
+        cause: format!("{what}: {}", chain(e)),
+    }
+}

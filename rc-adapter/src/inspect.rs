@@ -1,0 +1,204 @@
+//! What a component is, and what plugging it would do: which build it gets and why, what
+//! the adapter serves, and the wasmtime command for the result.
+
+use crate::read::{self, Surface};
+use crate::{Build, PlugError, PlugOptions, WasmtimeCommand};
+
+/// What every rc interface name has in it.
+pub const RC: &str = "@0.2.0-rc-";
+/// The name wasmtime 50 runs a command by; an rc `run` is exported again under it.
+pub const RUN_0_2_0: &str = "wasi:cli/run@0.2.0";
+
+/// A component read by [`inspect`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Inspection {
+    /// Its import names, in binary order.
+    pub imports: Vec<String>,
+    /// Its export names, in binary order.
+    pub exports: Vec<String>,
+    /// A command (it exports a `wasi:cli/run`) or a reactor.
+    pub kind: Kind,
+    /// Its `@0.2.0-rc-` imports, sorted.
+    pub rc_imports: Vec<String>,
+    /// Those the adapter does not serve.
+    pub uncovered: Vec<String>,
+    /// The rc `udp-create-socket` interface a core module imports `create-udp-socket` from,
+    /// if any: the one way to obtain an rc UDP socket.
+    pub udp_import: Option<String>,
+    /// The build it gets.
+    pub build: Build,
+    /// Why that build.
+    pub choice: Choice,
+    /// The command the plugged result runs with.
+    pub command: WasmtimeCommand,
+    /// Why [`plug`](crate::plug) would refuse it, if it would.
+    pub refusal: Option<PlugError>,
+}
+
+/// A command or a reactor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// It exports `run`, by this name.
+    Command { run: String },
+    /// It exports no `wasi:cli/run`.
+    Reactor,
+}
+
+/// Why a component gets the build it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Choice {
+    /// [`PlugOptions::with_build`] asked for it.
+    Asked,
+    /// The default for a component that can use rc UDP.
+    CanUseUdp,
+    /// The default for a component that cannot.
+    CannotUseUdp,
+}
+
+impl Inspection {
+    /// Whether one of its core modules can obtain an rc UDP socket.
+    pub fn can_use_udp(&self) -> bool {
+        self.udp_import.is_some()
+    }
+
+    /// Its rc imports by version: `(version, interfaces)`, versions sorted.
+    pub fn rc_versions(&self) -> Vec<(String, Vec<String>)> {
+        by_version(&self.rc_imports)
+    }
+
+    /// The name each export has once plugged, in the order of `exports`: an rc `run` becomes
+    /// `wasi:cli/run@0.2.0`; every other export keeps its name.
+    pub fn plugged_exports(&self) -> Vec<String> {
+        self.exports
+            .iter()
+            .map(|e| plugged_name(e).to_string())
+            .collect()
+    }
+
+    /// Why it gets its build, in a few words.
+    pub fn reason(&self) -> &'static str {
+        match self.choice {
+            Choice::Asked => "as asked",
+            Choice::CanUseUdp => "because it can use rc UDP",
+            Choice::CannotUseUdp => "because it cannot use rc UDP",
+        }
+    }
+}
+
+/// The name `export` has once plugged.
+pub(crate) fn plugged_name(export: &str) -> &str {
+    match export.strip_prefix("wasi:cli/run") {
+        Some(version) if version.starts_with(RC) => RUN_0_2_0,
+        _ => export,
+    }
+}
+
+/// What an adapter serves and needs.
+pub(crate) struct AdapterFacts {
+    /// Its rc exports.
+    pub serves: Vec<String>,
+    pub needs_more_async_builtins: bool,
+}
+
+pub(crate) fn adapter_facts(adapter: &[u8]) -> Result<AdapterFacts, PlugError> {
+    let bad = |reason: String| PlugError::BadAdapter { reason };
+    let surface = read::read(adapter).map_err(|e| bad(e.to_string()))?;
+    if let Some(rc) = surface.imports.iter().find(|i| i.contains(RC)) {
+        return Err(bad(format!("it imports {rc} itself")));
+    }
+    let serves: Vec<String> = surface
+        .exports
+        .into_iter()
+        .filter(|e| e.contains(RC))
+        .collect();
+    if serves.is_empty() {
+        return Err(bad("it exports no `@0.2.0-rc-` interface".to_string()));
+    }
+    Ok(AdapterFacts {
+        serves,
+        needs_more_async_builtins: read::needs_more_async_builtins(adapter),
+    })
+}
+
+/// Reads `component` and says what plugging it with `options` would do.
+///
+/// Fails where the bytes are not a valid component (and where `options` holds adapter
+/// bytes that are not an adapter); a component that is one, but cannot be plugged, comes
+/// back with [`Inspection::refusal`] set.
+pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, PlugError> {
+    let Surface {
+        imports,
+        exports,
+        udp_import,
+    } = read::read(component)?;
+    let (build, choice) = match (options.build, &udp_import) {
+        (Some(build), _) => (build, Choice::Asked),
+        (None, Some(_)) => (Build::Udp03, Choice::CanUseUdp),
+        (None, None) => (Build::Udp02, Choice::CannotUseUdp),
+    };
+    let adapter = adapter_facts(options.adapter.as_deref().unwrap_or(build.adapter()))?;
+    let mut rc_imports: Vec<String> = imports.iter().filter(|i| i.contains(RC)).cloned().collect();
+    rc_imports.sort();
+    let uncovered: Vec<String> = rc_imports
+        .iter()
+        .filter(|i| !adapter.serves.contains(i))
+        .cloned()
+        .collect();
+    let refusal = if rc_imports.is_empty() {
+        let released_wasi = imports
+            .iter()
+            .filter(|i| i.starts_with("wasi:") && i.contains("@0."))
+            .cloned()
+            .collect();
+        Some(PlugError::NoRcImport { released_wasi })
+    } else if !uncovered.is_empty() {
+        let served_versions = by_version(&adapter.serves)
+            .into_iter()
+            .map(
+                |(version, names)| match names.iter().all(|n| n.starts_with("wasi:cli/")) {
+                    true => format!("{version} (wasi:cli)"),
+                    false => version,
+                },
+            )
+            .collect();
+        Some(PlugError::Uncovered {
+            interfaces: uncovered.clone(),
+            served_versions,
+        })
+    } else {
+        None
+    };
+    let kind = match exports.iter().find(|e| e.starts_with("wasi:cli/run@")) {
+        Some(run) => Kind::Command { run: run.clone() },
+        None => Kind::Reactor,
+    };
+    Ok(Inspection {
+        imports,
+        exports,
+        kind,
+        rc_imports,
+        uncovered,
+        udp_import,
+        build,
+        choice,
+        command: WasmtimeCommand::run(adapter.needs_more_async_builtins),
+        refusal,
+    })
+}
+
+/// `names` grouped by the version after their `@`, versions sorted.
+fn by_version(names: &[String]) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for name in names {
+        let (interface, version) = name.split_once('@').unwrap_or((name, ""));
+        match groups.iter_mut().find(|(v, _)| v == version) {
+            Some((_, interfaces)) => interfaces.push(interface.to_string()),
+            None => groups.push((version.to_string(), vec![interface.to_string()])),
+        }
+    }
+    groups.sort();
+    groups
+}

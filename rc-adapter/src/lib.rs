@@ -1,0 +1,99 @@
+//! Makes a component built against a WASI 0.2.0 release candidate of late 2023
+//! (`@0.2.0-rc-2023-11-10`, and the `-12-05` `wasi:cli`) run on wasmtime 50: plugs the rc
+//! adapter, an adapter component that exports the rc interfaces over the ratified WASI
+//! imports, into it. The adapter builds are inside this crate as bytes; composition is
+//! in-process (wac-graph), so nothing else is needed.
+//!
+//! ```no_run
+//! let legacy = std::fs::read("legacy.wasm")?;
+//! let plugged = rc_adapter::plug(&legacy, &rc_adapter::PlugOptions::new())?;
+//! std::fs::write("fixed.wasm", &plugged.bytes)?;
+//! // wasmtime run -S inherit-network=y -S allow-ip-name-lookup=y fixed.wasm
+//! println!("{}", plugged.command.line("fixed.wasm".as_ref()));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! - [`inspect`] says what a component is and what plugging it would do;
+//! - [`plug`] does it, and fails rather than return a component that still imports an rc
+//!   interface.
+
+mod builds;
+mod command;
+mod compose;
+mod error;
+mod inspect;
+mod read;
+
+pub use builds::Build;
+pub use command::WasmtimeCommand;
+pub use error::PlugError;
+pub use inspect::{Choice, Inspection, Kind, RUN_0_2_0, inspect};
+
+/// How to plug. `PlugOptions::new()` picks the build by the rule in
+/// [`Inspection::choice`] and plugs that build's own adapter.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct PlugOptions {
+    /// The build to plug, instead of the default for the component.
+    pub build: Option<Build>,
+    /// Adapter bytes to plug instead of the build's own (a build of `adapter/` with other
+    /// features). What it imports decides the wasmtime command.
+    pub adapter: Option<Vec<u8>>,
+}
+
+impl PlugOptions {
+    /// The defaults.
+    pub fn new() -> PlugOptions {
+        PlugOptions::default()
+    }
+
+    /// Plug `build`, whatever the component.
+    pub fn with_build(mut self, build: Build) -> PlugOptions {
+        self.build = Some(build);
+        self
+    }
+
+    /// Plug these adapter bytes.
+    pub fn with_adapter(mut self, adapter: Vec<u8>) -> PlugOptions {
+        self.adapter = Some(adapter);
+        self
+    }
+}
+
+/// A plugged component.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Plugged {
+    /// The component, ready for wasmtime 50.
+    pub bytes: Vec<u8>,
+    /// The build plugged into it.
+    pub build: Build,
+    /// The command it runs with.
+    pub command: WasmtimeCommand,
+    /// What the input was, and why it got its build.
+    pub inspection: Inspection,
+}
+
+/// Plugs the adapter into `component`, the bytes of a component that imports rc
+/// interfaces.
+///
+/// Every rc import is served by the adapter; every export is kept, an rc `wasi:cli/run`
+/// exported again as `wasi:cli/run@0.2.0` (the name wasmtime runs). Fails, saying why, on
+/// input it cannot fix; never returns a component that still imports an rc interface.
+pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugError> {
+    let inspection = inspect(component, options)?;
+    if let Some(refusal) = inspection.refusal.clone() {
+        return Err(refusal);
+    }
+    let adapter = match &options.adapter {
+        Some(bytes) => bytes,
+        None => inspection.build.adapter(),
+    };
+    let bytes = compose::compose(component, adapter, &inspection.rc_imports)?;
+    Ok(Plugged {
+        bytes,
+        build: inspection.build,
+        command: inspection.command.clone(),
+        inspection,
+    })
+}

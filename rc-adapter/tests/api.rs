@@ -1,0 +1,114 @@
+//! The library API on real 2023 components: what `plug` returns, and one `PlugError` per
+//! kind of bad input, each carrying what the user needs.
+
+use host_test::artifacts::{self, Era};
+use rc_adapter::{Build, Choice, Kind, PlugError, PlugOptions, plug};
+
+#[test]
+fn plug_returns_bytes_build_and_command() {
+    let legacy = std::fs::read(artifacts::legacy("udp-demo", Era::Dec2023).unwrap()).unwrap();
+    let plugged = plug(&legacy, &PlugOptions::new()).unwrap();
+    assert_eq!(plugged.build, Build::Udp03);
+    assert_eq!(plugged.inspection.choice, Choice::CanUseUdp);
+    assert_eq!(
+        plugged.inspection.udp_import.as_deref(),
+        Some("wasi:sockets/udp-create-socket@0.2.0-rc-2023-11-10")
+    );
+    assert_eq!(
+        plugged.inspection.kind,
+        Kind::Command {
+            run: "wasi:cli/run@0.2.0-rc-2023-12-05".to_string()
+        }
+    );
+    assert_eq!(plugged.command.subcommand, "run");
+    assert_eq!(
+        plugged.command.flags[..2],
+        ["-W", "component-model-more-async-builtins=y"]
+    );
+    let versions: Vec<String> = plugged
+        .inspection
+        .rc_versions()
+        .into_iter()
+        .map(|v| v.0)
+        .collect();
+    assert_eq!(versions, ["0.2.0-rc-2023-11-10", "0.2.0-rc-2023-12-05"]);
+    let (imports, exports) = host_test::surface::imports_and_exports(&plugged.bytes).unwrap();
+    assert_eq!(exports, ["wasi:cli/run@0.2.0"]);
+    assert!(imports.iter().all(|i| !i.contains("-rc-")), "{imports:?}");
+
+    let on_02 = plug(&legacy, &PlugOptions::new().with_build(Build::Udp02)).unwrap();
+    assert_eq!(
+        (on_02.build, on_02.inspection.choice),
+        (Build::Udp02, Choice::Asked)
+    );
+    assert!(!on_02.command.flags.iter().any(|f| f.contains("async")));
+}
+
+/// A component can import an rc name with a type the adapter's export does not match. The
+/// error says which import, and wac-graph's cause.
+#[test]
+fn a_type_mismatch_fails_with_its_cause() {
+    let dir = artifacts::temp_dir("api-mismatch");
+    let wrong = artifacts::component_of(
+        &dir,
+        "wrong",
+        "package test:wrong;\n\
+         package wasi:random@0.2.0-rc-2023-11-10 { interface random { \
+         get-random-u64: func() -> u32; } }\n\
+         world w { import wasi:random/random@0.2.0-rc-2023-11-10; }\n",
+        false,
+        artifacts::LEGACY_NAMES,
+    )
+    .unwrap();
+    let err = plug(&std::fs::read(wrong).unwrap(), &PlugOptions::new()).unwrap_err();
+    let PlugError::Composition { cause } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        cause.starts_with(
+            "plugging `wasi:random/random@0.2.0-rc-2023-11-10`: mismatched instantiation argument"
+        ),
+        "{cause}"
+    );
+    assert!(cause.contains("get-random-u64"), "{cause}");
+    assert!(err.hint().is_some());
+}
+
+#[test]
+fn each_kind_of_bad_input_has_its_variant() {
+    let real = std::fs::read(artifacts::legacy("legacy-cli", Era::Nov2023).unwrap()).unwrap();
+    let plugged = plug(&real, &PlugOptions::new()).unwrap().bytes;
+    let core = b"\0asm\x01\0\0\0".as_slice();
+    let options = PlugOptions::new();
+    assert_eq!(
+        plug(b"", &options).unwrap_err(),
+        PlugError::NotWasm {
+            starts_with: vec![]
+        }
+    );
+    assert_eq!(
+        plug(b"{\"json\": true}", &options).unwrap_err(),
+        PlugError::NotWasm {
+            starts_with: b"{\"json\":".to_vec()
+        }
+    );
+    assert_eq!(plug(core, &options).unwrap_err(), PlugError::CoreModule);
+    match plug(&real[..1000], &options).unwrap_err() {
+        PlugError::Malformed { offset, reason } => {
+            assert!(offset <= 1000, "{offset}");
+            assert!(!reason.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    match plug(&plugged, &options).unwrap_err() {
+        PlugError::NoRcImport { released_wasi } => {
+            assert!(released_wasi.contains(&"wasi:cli/environment@0.3.0".to_string()))
+        }
+        other => panic!("{other:?}"),
+    }
+    let not_adapter = PlugOptions::new().with_adapter(real.clone());
+    match plug(&real, &not_adapter).unwrap_err() {
+        PlugError::BadAdapter { reason } => assert!(reason.ends_with(" itself"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
