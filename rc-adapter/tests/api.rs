@@ -112,3 +112,34 @@ fn each_kind_of_bad_input_has_its_variant() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A component whose sections parse but whose code does not validate is refused as
+/// malformed before composition (wac-graph reads packages without validating function
+/// bodies, so the composition alone would fail later, and less plainly).
+#[test]
+fn a_component_that_does_not_validate_is_malformed() {
+    let dir = artifacts::temp_dir("api-invalid");
+    let wat = dir.join("invalid.wat");
+    std::fs::write(
+        &wat,
+        r#"(component
+             (import "wasi:random/random@0.2.0-rc-2023-11-10" (instance))
+             (core module (func (result i32) i64.const 0)))"#,
+    )
+    .unwrap();
+    let wasm = dir.join("invalid.wasm");
+    let parsed = std::process::Command::new("wasm-tools")
+        .arg("parse")
+        .arg(&wat)
+        .arg("-o")
+        .arg(&wasm)
+        .status()
+        .unwrap();
+    assert!(parsed.success());
+    match plug(&std::fs::read(wasm).unwrap(), &PlugOptions::new()).unwrap_err() {
+        PlugError::Malformed { reason, .. } => {
+            assert!(reason.contains("type mismatch"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

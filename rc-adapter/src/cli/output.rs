@@ -26,7 +26,8 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place, so that
-/// `path` holds the old file or the whole new one, never a part.
+/// `path` holds the old file or the whole new one, never a part. (No fsync: like cargo and
+/// wac, this guards against a failed or killed run, not against a power cut.)
 pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -37,10 +38,7 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .unwrap_or(path.as_os_str())
         .to_string_lossy();
     let tmp = dir.join(format!(".{name}.rc-adapter-{}.tmp", std::process::id()));
-    let written = std::fs::File::create(&tmp).and_then(|mut file| {
-        file.write_all(bytes)?;
-        file.sync_all()
-    });
+    let written = std::fs::File::create(&tmp).and_then(|mut file| file.write_all(bytes));
     let renamed = written.and_then(|()| std::fs::rename(&tmp, path));
     if renamed.is_err() {
         let _ = std::fs::remove_file(&tmp);
