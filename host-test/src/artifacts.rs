@@ -97,27 +97,34 @@ pub fn adapter(build: AdapterBuild) -> Result<Vec<u8>> {
 /// `scripts/build-adapter.sh probe-stats`, once per process.
 fn probe_stats_adapter() -> Result<Vec<u8>> {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    let path = match BUILT.get() {
-        Some(path) => path.clone(),
-        None => {
-            let _guard = build_lock();
-            let out = Command::new("bash")
-                .arg(repo_root().join("scripts/build-adapter.sh"))
-                .arg("probe-stats")
-                .env_remove("CARGO_TARGET_DIR")
-                .output()
-                .context("running scripts/build-adapter.sh")?;
-            if !out.status.success() {
-                bail!(
-                    "build-adapter.sh probe-stats: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            let path = repo_root().join(String::from_utf8(out.stdout)?.trim());
-            BUILT.get_or_init(|| path).clone()
-        }
-    };
-    Ok(std::fs::read(path)?)
+    Ok(std::fs::read(script_path_once(
+        &BUILT,
+        "build-adapter.sh",
+        &["probe-stats"],
+    )?)?)
+}
+
+/// The path `scripts/SCRIPT ARGS..` prints (relative to the repository), run once per
+/// process and remembered in `once`.
+fn script_path_once(once: &OnceLock<PathBuf>, script: &str, args: &[&str]) -> Result<PathBuf> {
+    if let Some(path) = once.get() {
+        return Ok(path.clone());
+    }
+    let _guard = build_lock();
+    let out = Command::new("bash")
+        .arg(repo_root().join("scripts").join(script))
+        .args(args)
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .with_context(|| format!("running scripts/{script}"))?;
+    if !out.status.success() {
+        bail!(
+            "{script} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let path = repo_root().join(String::from_utf8(out.stdout)?.trim());
+    Ok(once.get_or_init(|| path).clone())
 }
 
 /// Builds every guest (wasm32-wasip2 commands: the legacy ones written against the rc WIT,
@@ -220,24 +227,7 @@ pub fn legacy(name: &str, era: Era) -> Result<PathBuf> {
         )?;
         let _ = CORE.set(());
     }
-    let adapters = match ADAPTERS.get() {
-        Some(dir) => dir.clone(),
-        None => {
-            let _guard = build_lock();
-            let out = Command::new("bash")
-                .arg(root.join("scripts/fetch-preview1-adapters.sh"))
-                .output()
-                .context("running scripts/fetch-preview1-adapters.sh")?;
-            if !out.status.success() {
-                bail!(
-                    "fetch-preview1-adapters.sh: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            let dir = root.join(String::from_utf8(out.stdout)?.trim());
-            ADAPTERS.get_or_init(|| dir).clone()
-        }
-    };
+    let adapters = script_path_once(&ADAPTERS, "fetch-preview1-adapters.sh", &[])?;
     let core = std::fs::read(root.join(format!("target/guests/wasm32-wasip1/release/{name}.wasm")))
         .with_context(|| format!("no wasm32-wasip1 guest named {name}"))?;
     let adapter = std::fs::read(adapters.join(format!(

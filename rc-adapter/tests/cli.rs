@@ -291,25 +291,20 @@ fn plug_picks_the_build_by_the_udp_rule_and_warns_once() {
         artifacts::LEGACY_NAMES,
     )
     .unwrap();
-    let creates = artifacts::component_of(
-        &dir,
-        "creates",
-        "package test:creates;\n\
-         world w { import wasi:sockets/udp-create-socket@0.2.0-rc-2023-11-10; }\n",
-        true,
-        artifacts::LEGACY_NAMES,
-    )
-    .unwrap();
-    // The same, its core imports named as wit-component names them today (`cm32p2|...`).
-    let creates_standard = artifacts::component_of(
-        &dir,
-        "creates-standard",
-        "package test:creates;\n\
-         world w { import wasi:sockets/udp-create-socket@0.2.0-rc-2023-11-10; }\n",
-        true,
-        artifacts::STANDARD_NAMES,
-    )
-    .unwrap();
+    // One that can, its core imports named as wit-component named them in 2023, and as it
+    // names them today (`cm32p2|...`).
+    let [creates, creates_standard] =
+        [artifacts::LEGACY_NAMES, artifacts::STANDARD_NAMES].map(|names| {
+            artifacts::component_of(
+                &dir,
+                &format!("creates-{names}"),
+                "package test:creates;\n\
+                 world w { import wasi:sockets/udp-create-socket@0.2.0-rc-2023-11-10; }\n",
+                true,
+                names,
+            )
+            .unwrap()
+        });
     let cases: [(&Path, Option<&str>, &str, bool); 8] = [
         (&udp, None, "udp03", true),
         (&udp, Some("0.2"), "udp02", false),
