@@ -40,6 +40,22 @@ fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
+/// A component of the wasmtime-14 era (cargo-component 0.3-0.4), which the adapter does not
+/// serve: it imports `wasi:io/streams@0.2.0-rc-2023-10-18`, and an 11-10 interface.
+fn october_component(dir: &Path) -> PathBuf {
+    artifacts::component_of(
+        dir,
+        "oct",
+        "package test:oct;\n\
+         package wasi:io@0.2.0-rc-2023-10-18 { interface streams { resource input-stream; } }\n\
+         world w { import wasi:io/streams@0.2.0-rc-2023-10-18; \
+         import wasi:random/random@0.2.0-rc-2023-11-10; }\n",
+        true,
+        artifacts::LEGACY_NAMES,
+    )
+    .unwrap()
+}
+
 /// A local interface for the tests' extra exports.
 const MY_API: &str = "package my:lib { interface api { f: func() -> u32; } }\n";
 
@@ -125,18 +141,7 @@ fn plug_refuses_bad_input_plainly_and_writes_nothing() {
         &"-o",
         &already,
     ]));
-    // A component of the wasmtime-14 era (cargo-component 0.3-0.4).
-    let oct = artifacts::component_of(
-        &dir,
-        "oct",
-        "package test:oct;\n\
-         package wasi:io@0.2.0-rc-2023-10-18 { interface streams { resource input-stream; } }\n\
-         world w { import wasi:io/streams@0.2.0-rc-2023-10-18; \
-         import wasi:random/random@0.2.0-rc-2023-11-10; }\n",
-        true,
-        artifacts::LEGACY_NAMES,
-    )
-    .unwrap();
+    let oct = october_component(&dir);
     let missing = dir.join("missing.wasm");
     let cases: [(&Path, &str, Option<&str>); 9] = [
         (&missing, "no such file", None),
@@ -403,6 +408,31 @@ fn inspect_says_what_a_component_is() {
         assert_eq!(run_line(&plug), inspected, "{guest}");
         assert!(dir.join(format!("{guest}.plugged.wasm")).exists());
     }
+}
+
+/// `inspect` of a component the adapter cannot fully serve reports what it found, says
+/// what it does not serve, gives no run line, and exits with status 1.
+#[test]
+fn inspect_reports_what_the_adapter_does_not_serve() {
+    let dir = artifacts::temp_dir("cli-inspect-uncovered");
+    let oct = october_component(&dir);
+    let out = rc_adapter(&[&"inspect", &oct]);
+    let (report, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{report}{stderr}");
+    for want in [
+        "kind: reactor (exports no wasi:cli/run)",
+        "rc imports @0.2.0-rc-2023-10-18: 1 (wasi:io/streams)",
+        "rc imports @0.2.0-rc-2023-11-10: 1 (wasi:random/random)",
+        "the adapter serves: 1; not: wasi:io/streams@0.2.0-rc-2023-10-18",
+    ] {
+        assert!(report.lines().any(|l| l == want), "{want}\n{report}");
+    }
+    assert!(!report.contains("run, once plugged"), "{report}");
+    let error = format!(
+        "error: {}: imports rc interfaces the adapter",
+        oct.display()
+    );
+    assert!(stderr.starts_with(&error), "{stderr}");
 }
 
 /// The `run it with:` line runs the plugged component when pasted into a shell, for each
