@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build-adapter.sh [--check] [udp03|udp02|probe-stats ..]: builds the adapter component
 # from adapter/ for each build named (default: the shipped ones, udp03 and udp02) and
-# writes it where it belongs:
+# writes it where it belongs. A build is adapter/src as a component (wit-component), composed
+# with adapter/streams-shim.wat by adapter/wrap, which makes the rc streams the host's own.
 #   - udp03 (rc UDP over WASI 0.3.0) and udp02 (over WASI 0.2.x, the `udp-p2` feature) go
 #     to rc-adapter/adapters/, the bytes the rc-adapter crate carries. After a change to
 #     adapter/, run this and commit what it writes.
@@ -10,9 +11,9 @@
 # differs from what rc-adapter/adapters/ holds (CI runs it).
 #
 # The bytes are the same on any machine and checkout: the toolchain is pinned
-# (rust-toolchain.toml), so is wasm-tools (1.263.0, for `component new` and `strip`), and
-# the one host path rustc would keep (panic locations in wit-bindgen's sources under
-# $CARGO_HOME) is remapped.
+# (rust-toolchain.toml), so are wasm-tools (1.263.0, for `parse`, `component new` and
+# `strip`) and wac-graph (0.12.0, in adapter/wrap, by Cargo.lock), and the one host path
+# rustc would keep (panic locations in wit-bindgen's sources under $CARGO_HOME) is remapped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -39,18 +40,26 @@ cargo_home=${CARGO_HOME:-$HOME/.cargo}
 unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/rc-adapter"
 
+# The build step that composes the adapter with the shim runs on the host.
+cargo build -q --release --locked -p wrap-adapter
+mkdir -p target/adapter-parts
+wasm-tools parse adapter/streams-shim.wat -o target/adapter-parts/streams-shim.wasm
+
 build() { # build NAME OUT
-  local name=$1 out=$2 features=()
+  local name=$1 out=$2 features=() core=target/adapter-parts/core-$1.wasm
   case "$name" in
     udp02) features=(--features udp-p2) ;;
     probe-stats) features=(--features probe-stats) ;;
   esac
   CARGO_TARGET_DIR=target/wasm-$name cargo rustc -q -p adapter --release --locked \
     --target wasm32-unknown-unknown --crate-type cdylib "${features[@]}"
-  # strip drops the component-name section, a fifth of the size, which neither wac nor
-  # wasmtime 50 reads.
   wasm-tools component new "target/wasm-$name/wasm32-unknown-unknown/release/adapter.wasm" \
-    | wasm-tools strip -o "$out"
+    -o "$core"
+  target/release/wrap-adapter "$core" target/adapter-parts/streams-shim.wasm "$out.tmp"
+  # strip drops the component-name sections, a fifth of the size, which neither wac nor
+  # wasmtime 50 reads.
+  wasm-tools strip "$out.tmp" -o "$out"
+  rm "$out.tmp"
   echo "$out"
 }
 

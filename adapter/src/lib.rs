@@ -35,7 +35,7 @@ mod udp_core;
 
 mod bindings {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "../wit/adapter",
         world: "adapter",
         generate_all,
         // The 0.3 clock's async waits: the wait loop sleeps on the p2 clock instead.
@@ -46,7 +46,7 @@ mod bindings {
 #[cfg(not(feature = "udp-p2"))]
 mod bindings_p3 {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "../wit/adapter",
         world: "sockets-p3",
         generate_all,
         // Async 0.3 functions are called through `p3_udp::abi`; TCP and name lookup stand on
@@ -74,7 +74,7 @@ mod bindings_p3 {
 #[cfg(feature = "udp-p2")]
 mod bindings_udp_p2 {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "../wit/adapter",
         world: "udp-p2",
         with: {
             "wasi:io/poll@0.2.12": crate::bindings::wasi::io0_2_12::poll,

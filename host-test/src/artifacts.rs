@@ -202,47 +202,63 @@ impl Era {
 /// `wasm32-wasip1`, then turned into a component with that era's preview1 command adapter
 /// (`scripts/fetch-preview1-adapters.sh`), as `wasm-tools component new --adapt` does.
 pub fn legacy(name: &str, era: Era) -> Result<PathBuf> {
-    static CORE: OnceLock<()> = OnceLock::new();
     static ADAPTERS: OnceLock<PathBuf> = OnceLock::new();
     static BUILT: Mutex<Vec<(String, Era, PathBuf)>> = Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, _, path)) = built.iter().find(|(n, e, _)| n == name && *e == era) {
         return Ok(path.clone());
     }
-    let root = repo_root();
-    if CORE.get().is_none() {
-        let _guard = build_lock();
-        cargo(
-            "build",
-            &root.join("host-test/guests/Cargo.toml"),
-            &root.join("target/guests"),
-            &[
-                "--release",
-                "--target",
-                "wasm32-wasip1",
-                "-p",
-                "rc-guests",
-                "--bins",
-            ],
-        )?;
-        let _ = CORE.set(());
-    }
     let adapters = script_path_once(&ADAPTERS, "fetch-preview1-adapters.sh", &[])?;
-    let core = std::fs::read(root.join(format!("target/guests/wasm32-wasip1/release/{name}.wasm")))
-        .with_context(|| format!("no wasm32-wasip1 guest named {name}"))?;
     let adapter = std::fs::read(adapters.join(format!(
         "{}.command.wasm",
         era.cli_version().trim_start_matches("0.2.0-")
     )))?;
-    let component = wit_component::ComponentEncoder::default()
-        .module(&core)?
-        .adapter("wasi_snapshot_preview1", &adapter)?
-        .validate(true)
-        .encode()?;
     let out = components_dir().join(format!("{name}.{}.legacy.wasm", era.cli_version()));
-    write_atomically(&out, &component)?;
+    write_atomically(&out, &componentize(&wasip1_core(name)?, &adapter)?)?;
     built.push((name.to_string(), era, out.clone()));
     Ok(out)
+}
+
+/// A program built for `wasm32-wasip1` and made a component with wasmtime 50.0.1's own
+/// preview1 command adapter (`wasi-preview1-component-adapter-provider`): how a preview1
+/// program runs on wasmtime 50 natively, the baseline of `bench bulk`.
+pub fn native_p1(name: &str) -> Result<PathBuf> {
+    use wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER;
+    let out = components_dir().join(format!("{name}.native-p1.wasm"));
+    let component = componentize(&wasip1_core(name)?, WASI_SNAPSHOT_PREVIEW1_COMMAND_ADAPTER)?;
+    write_atomically(&out, &component)?;
+    Ok(out)
+}
+
+/// The `wasm32-wasip1` core module of a guest (every one is built, once per process).
+fn wasip1_core(name: &str) -> Result<Vec<u8>> {
+    static CORE: OnceLock<()> = OnceLock::new();
+    let root = repo_root();
+    if CORE.get().is_none() {
+        let _guard = build_lock();
+        let args = [
+            "--release",
+            "--target",
+            "wasm32-wasip1",
+            "-p",
+            "rc-guests",
+            "--bins",
+        ];
+        let guests = root.join("host-test/guests/Cargo.toml");
+        cargo("build", &guests, &root.join("target/guests"), &args)?;
+        let _ = CORE.set(());
+    }
+    std::fs::read(root.join(format!("target/guests/wasm32-wasip1/release/{name}.wasm")))
+        .with_context(|| format!("no wasm32-wasip1 guest named {name}"))
+}
+
+/// `wasm-tools component new --adapt wasi_snapshot_preview1=ADAPTER`.
+fn componentize(core: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
+    Ok(wit_component::ComponentEncoder::default()
+        .module(core)?
+        .adapter("wasi_snapshot_preview1", adapter)?
+        .validate(true)
+        .encode()?)
 }
 
 /// `legacy(name, era)` made runnable by `rc_adapter::plug` with the build it picks by

@@ -5,11 +5,10 @@
 use crate::fs_p2::types as p2;
 use crate::fs_rc::types::{
     Advice, Descriptor, DescriptorBorrow, DescriptorFlags, DescriptorStat, DescriptorType,
-    DirectoryEntry, DirectoryEntryStream, ErrorBorrow, ErrorCode, Filesize, Guest, GuestDescriptor,
+    DirectoryEntry, DirectoryEntryStream, ErrorCode, Filesize, Guest, GuestDescriptor,
     GuestDirectoryEntryStream, InputStream, MetadataHashValue, NewTimestamp, OpenFlags,
     OutputStream, PathFlags,
 };
-use crate::io::error::ErrorRep;
 use crate::same_shape::{Conv, Lend};
 
 pub struct DescriptorRep(p2::Descriptor);
@@ -31,8 +30,8 @@ impl Guest for crate::Adapter {
     type Descriptor = DescriptorRep;
     type DirectoryEntryStream = DirectoryEntryStreamRep;
 
-    fn filesystem_error_code(err: ErrorBorrow<'_>) -> Option<ErrorCode> {
-        p2::filesystem_error_code(err.get::<ErrorRep>().host()).conv()
+    fn filesystem_error_code(err: &crate::io_p2::error::Error) -> Option<ErrorCode> {
+        p2::filesystem_error_code(err).conv()
     }
 }
 

@@ -16,6 +16,8 @@
 //!   (`--gap-ms N` apart) and throughput at 64 and 1,400 B (`rounds.rs`).
 //! - `sparse`: one request every 1-500 ms, for both adapter builds and native p2: round
 //!   trips and what each request leaves behind in host heap and store handles.
+//! - `bulk`: stdio, files and TCP streams moving `--mib` MiB through a plugged 2023 command
+//!   on the wasmtime CLI, against the same program run natively (`bulk.rs`).
 //! - `sync-probe`: which 0.3 calls finish at once when made from a sync-typed export, over
 //!   `--runs N` runs of each case (`sync_probe.rs`; `docs/design.md` keeps the output).
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
@@ -24,6 +26,7 @@
 //!
 //! Every datagram is numbered and checked: a lost or corrupted one stops the benchmark.
 
+mod bulk;
 mod compare;
 mod long_idle;
 mod rounds;
@@ -119,8 +122,11 @@ impl Bench {
 }
 
 /// Options that take a value; everything else starting with `--` is a switch.
-const VALUED: [&str; 9] = [
+const VALUED: [&str; 12] = [
     "--runs",
+    "--mib",
+    "--rounds",
+    "--only",
     "--sockets",
     "--size",
     "--gap-ms",
@@ -173,6 +179,14 @@ fn main() -> Result<()> {
         // Runs the wasmtime CLIs, not this embedding.
         return tcp_rtt::run(quick);
     }
+    if what == "bulk" {
+        // Runs the wasmtime CLI.
+        return bulk::run(&bulk::Options {
+            mib: value_of(&args, "--mib")?.unwrap_or(256),
+            rounds: value_of(&args, "--rounds")?.unwrap_or(5),
+            only: value_of(&args, "--only")?,
+        });
+    }
     if what == "sync-probe" {
         // Runs the wasmtime CLI.
         return sync_probe::run(value_of(&args, "--runs")?.unwrap_or(20));
@@ -219,7 +233,7 @@ fn main() -> Result<()> {
         ),
         other => anyhow::bail!(
             "unknown benchmark {other:?}: wait, compare, all, profile, soak, sparse, rounds, \
-             tcp-rtt, long-idle or sync-probe"
+             tcp-rtt, long-idle, bulk or sync-probe"
         ),
     }
 }

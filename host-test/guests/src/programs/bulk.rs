@@ -1,0 +1,88 @@
+// Bulk data for `bench bulk`: `MODE MIB CHUNK [PORT|PATH]` moves MIB MiB in CHUNK-byte pieces.
+// stdio and files go through std, so through the preview1 adapter the program was wrapped
+// with; TCP goes through `api`'s sockets (its streams: `check-write`/`write`, and
+// `blocking-read`), connected to 127.0.0.1:PORT. Modes: stdout, stdin, file-write PATH,
+// file-read PATH, tcp-send PORT, tcp-recv PORT. Prints the bytes moved on stderr.
+// Included by a bin that first names the `cmd` (rc) or `p2cmd` (0.2.12) API as `api`, and
+// defines `extra_mode`, for modes of its own.
+
+use api::sockets::instance_network::instance_network;
+use api::sockets::network::{IpAddressFamily, IpSocketAddress, Ipv4SocketAddress};
+use api::sockets::tcp_create_socket::create_tcp_socket;
+use std::io::{Read, Write};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mode = args[1].as_str();
+    let total = args[2].parse::<usize>().expect("MIB") << 20;
+    let chunk: usize = args[3].parse().expect("CHUNK");
+    let mut buf = vec![b'x'; chunk];
+    let moved = match mode {
+        "stdout" => write_all(&mut std::io::stdout().lock(), &buf, total),
+        "stdin" => read_all(&mut std::io::stdin().lock(), &mut buf),
+        "file-write" => write_all(&mut std::fs::File::create(&args[4]).unwrap(), &buf, total),
+        "file-read" => read_all(&mut std::fs::File::open(&args[4]).unwrap(), &mut buf),
+        "tcp-send" | "tcp-recv" => tcp(mode, args[4].parse().expect("PORT"), total, chunk),
+        other => extra_mode(other).unwrap_or_else(|| panic!("unknown mode {other}")),
+    };
+    eprintln!("moved {moved} bytes");
+}
+
+fn write_all(out: &mut impl Write, buf: &[u8], total: usize) -> usize {
+    let mut done = 0;
+    while done < total {
+        let n = buf.len().min(total - done);
+        out.write_all(&buf[..n]).unwrap();
+        done += n;
+    }
+    out.flush().unwrap();
+    done
+}
+
+fn read_all(input: &mut impl Read, buf: &mut [u8]) -> usize {
+    let mut done = 0;
+    loop {
+        match input.read(buf).unwrap() {
+            0 => return done,
+            n => done += n,
+        }
+    }
+}
+
+fn tcp(mode: &str, port: u16, total: usize, chunk: usize) -> usize {
+    let socket = create_tcp_socket(IpAddressFamily::Ipv4).unwrap();
+    let to = IpSocketAddress::Ipv4(Ipv4SocketAddress {
+        port,
+        address: (127, 0, 0, 1),
+    });
+    socket.start_connect(&instance_network(), to).unwrap();
+    let (input, output) = loop {
+        match socket.finish_connect() {
+            Ok(streams) => break streams,
+            Err(_) => socket.subscribe().block(),
+        }
+    };
+    let mut done = 0;
+    if mode == "tcp-send" {
+        let data = vec![b'x'; chunk];
+        let writable = output.subscribe();
+        while done < total {
+            let permit = output.check_write().unwrap() as usize;
+            if permit == 0 {
+                writable.block();
+                continue;
+            }
+            let n = permit.min(chunk).min(total - done);
+            output.write(&data[..n]).unwrap();
+            done += n;
+        }
+        output.blocking_flush().unwrap();
+        drop(writable);
+    } else {
+        while let Ok(bytes) = input.blocking_read(chunk as u64) {
+            done += bytes.len();
+        }
+    }
+    drop((input, output));
+    done
+}
