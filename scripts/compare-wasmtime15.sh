@@ -47,6 +47,7 @@ compare() { # compare NAME STDIN ARGS..: one program on both hosts
 compare legacy-cli "some input" ok "two words"
 compare legacy-cli "" err
 compare legacy-fs "" /sandbox
+compare legacy-fs-rights "" /sandbox
 compare legacy-streams "abcdefrest of input"
 compare legacy-random "" "$(date +%s)"
 compare legacy-tcp ""

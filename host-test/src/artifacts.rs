@@ -254,11 +254,11 @@ fn wasip1_core(name: &str) -> Result<Vec<u8>> {
 
 /// `wasm-tools component new --adapt wasi_snapshot_preview1=ADAPTER`.
 fn componentize(core: &[u8], adapter: &[u8]) -> Result<Vec<u8>> {
-    Ok(wit_component::ComponentEncoder::default()
+    wit_component::ComponentEncoder::default()
         .module(core)?
         .adapter("wasi_snapshot_preview1", adapter)?
         .validate(true)
-        .encode()?)
+        .encode()
 }
 
 /// `legacy(name, era)` made runnable by `rc_adapter::plug` with the build it picks by

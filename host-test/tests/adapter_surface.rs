@@ -110,6 +110,67 @@ fn rc_exports() -> Vec<String> {
     want
 }
 
+/// Bytes on rc streams never pass through adapter code: no core module of either build
+/// implements an rc stream function but through `stream-subscribe`, so the exported rc
+/// `wasi:io/streams` hands the legacy component the host's own functions
+/// (`adapter/streams-shim.wat`). (The adapter calls the host's streams itself only to write
+/// its own messages to stderr.)
+#[test]
+fn rc_stream_bytes_go_to_the_host_directly() {
+    for build in AdapterBuild::SHIPPED {
+        let bytes = artifacts::adapter(build).unwrap();
+        let (_, core_exports) = surface::core_imports_and_exports(&bytes).unwrap();
+        let streams: Vec<&String> = core_exports
+            .iter()
+            .filter(|name| name.contains("wasi:io/streams@"))
+            .collect();
+        assert!(streams.is_empty(), "{build:?}: {streams:?}");
+        let subscribe = core_exports
+            .iter()
+            .filter(|name| name.starts_with("rc-adapter:adapter/stream-subscribe#"))
+            .count();
+        assert_eq!(subscribe, 2, "{build:?}: {core_exports:?}");
+        let (_, exports) = surface::imports_and_exports(&bytes).unwrap();
+        assert!(exports.contains(&"wasi:io/streams@0.2.0-rc-2023-11-10".to_string()));
+    }
+}
+
+/// `wit/adapter/deps` is the vendored WIT, every file a link to it, but for the four files
+/// in which the rc interfaces that hand out streams take the host's: those differ from the
+/// vendored ones in that `use` line alone (`wit/SOURCES.md`).
+#[test]
+fn the_adapter_wit_is_the_vendored_wit_with_host_streams() {
+    let root = artifacts::repo_root().join("wit");
+    let retyped = [
+        "cli-0.2.0-rc-2023-11-10/stdio.wit",
+        "cli-0.2.0-rc-2023-12-05/stdio.wit",
+        "filesystem-0.2.0-rc-2023-11-10/types.wit",
+        "sockets-0.2.0-rc-2023-11-10/tcp.wit",
+    ];
+    let mut seen = 0;
+    for package in std::fs::read_dir(root.join("deps")).unwrap() {
+        let package = package.unwrap().file_name();
+        for file in std::fs::read_dir(root.join("deps").join(&package)).unwrap() {
+            let file = file.unwrap().file_name();
+            let rel = std::path::Path::new(&package).join(&file);
+            let vendored = std::fs::read_to_string(root.join("deps").join(&rel)).unwrap();
+            let ours_path = root.join("adapter/deps").join(&rel);
+            let ours = std::fs::read_to_string(&ours_path).unwrap();
+            if retyped.iter().any(|r| std::path::Path::new(r) == rel) {
+                seen += 1;
+                assert!(!ours_path.is_symlink(), "{}", rel.display());
+                let from = "use wasi:io/streams@0.2.0-rc-2023-11-10.";
+                let to = "use wasi:io/streams@0.2.12.";
+                assert!(vendored.contains(from), "{}", rel.display());
+                assert_eq!(ours, vendored.replace(from, to), "{}", rel.display());
+            } else {
+                assert_eq!(ours, vendored, "{}", rel.display());
+            }
+        }
+    }
+    assert_eq!(seen, retyped.len());
+}
+
 /// The 0.2.x UDP build needs no wasmtime flag: it validates without the component model's
 /// "more async builtins" (off by default in wasmtime 50), which the 0.3 build needs for its
 /// async `subtask.cancel`. (`legacy_commands` runs a plugged command under a bare

@@ -117,6 +117,34 @@ fn filesystem_in_a_preopened_dir() {
     }
 }
 
+/// A file opened with rights 0, created or through a hard link, has neither read nor write
+/// and refuses both, as on wasmtime 15 (whose fd_fdstat_get said 0xffffffffffffffbd for both,
+/// and whose fd_write and fd_read said EBADF); read and write rights are granted to both.
+#[test]
+fn file_rights_are_what_open_asked_for() {
+    for era in [Era::Nov2023, Era::Dec2023] {
+        let dir = artifacts::temp_dir("legacy-fs-rights");
+        let out = run(
+            "legacy-fs-rights",
+            era,
+            Run {
+                flags: vec!["--dir".into(), format!("{}::/sandbox", dir.display())],
+                args: vec!["/sandbox"],
+                ..Run::default()
+            },
+        );
+        let stdout = assert_all_passed(&out);
+        for line in [
+            "rights 0: created 0xffffffffffffffbd, linked 0xffffffffffffffbd",
+            "rights 0: fd_write errno 8, 0 bytes",
+            "rights 0: fd_read errno 8, 0 bytes",
+        ] {
+            assert!(stdout.lines().any(|l| l == line), "{line}\n{stdout}");
+        }
+        assert_eq!(std::fs::read(dir.join("rw.txt")).unwrap(), b"x");
+    }
+}
+
 #[test]
 fn streams_on_stdio_and_files() {
     let dir = artifacts::temp_dir("legacy-streams");

@@ -1,6 +1,13 @@
 //! `wasi:filesystem/types` (rc) over `wasi:filesystem/types@0.2.12`. The two have the same
-//! shape, so every method forwards; the type pairs are declared in `same_shape`'s table.
+//! shape, so most methods forward; the type pairs are declared in `same_shape`'s table.
 //! File streams are not children of their descriptor on either host, so they may outlive it.
+//!
+//! A file's read and write rights are wasmtime 15's: what `open-at` asked for. wasmtime 50
+//! also grants write to a file opened with `create` (or `truncate`), and read to one opened
+//! with neither right, and reports them in `get-flags`, from which a 2023 preview1 adapter
+//! derives a descriptor's rights. So `get-flags` reports, and the calls below check, only
+//! what was asked for, with wasmtime 15's error codes. Directories keep their preopen's
+//! rights on both hosts.
 
 use crate::fs_p2::types as p2;
 use crate::fs_rc::types::{
@@ -10,13 +17,43 @@ use crate::fs_rc::types::{
     OutputStream, PathFlags,
 };
 use crate::same_shape::{Conv, Lend};
+use std::cell::Cell;
 
-pub struct DescriptorRep(p2::Descriptor);
+pub struct DescriptorRep {
+    host: p2::Descriptor,
+    /// The read and write asked for at `open-at`; `None` for a preopen: all the host grants.
+    asked: Option<DescriptorFlags>,
+    /// Whether it is a directory, once asked.
+    is_dir: Cell<Option<bool>>,
+}
 pub struct DirectoryEntryStreamRep(p2::DirectoryEntryStream);
 
 impl DescriptorRep {
     fn host(&self) -> &p2::Descriptor {
-        &self.0
+        &self.host
+    }
+
+    /// Whether wasmtime 15 would refuse `right` (`READ` or `WRITE`) on it: a file opened
+    /// without asking for it.
+    fn lacks(&self, right: DescriptorFlags) -> bool {
+        match self.asked {
+            Some(asked) if !has(asked, right) => !self.is_dir(),
+            _ => false,
+        }
+    }
+
+    fn is_dir(&self) -> bool {
+        let is_dir = self
+            .is_dir
+            .get()
+            .unwrap_or_else(|| matches!(self.host.get_type(), Ok(p2::DescriptorType::Directory)));
+        self.is_dir.set(Some(is_dir));
+        is_dir
+    }
+
+    /// `Err(code)` where wasmtime 15 refused the call for want of `right`.
+    fn check(&self, right: DescriptorFlags, code: ErrorCode) -> Result<(), ErrorCode> {
+        if self.lacks(right) { Err(code) } else { Ok(()) }
     }
 }
 
@@ -36,18 +73,74 @@ impl Guest for crate::Adapter {
 }
 
 impl GuestDescriptor for DescriptorRep {
+    fn read_via_stream(&self, offset: Filesize) -> Result<InputStream, ErrorCode> {
+        self.check(DescriptorFlags::READ, ErrorCode::BadDescriptor)?;
+        self.host.read_via_stream(offset).conv()
+    }
+
+    fn write_via_stream(&self, offset: Filesize) -> Result<OutputStream, ErrorCode> {
+        self.check(DescriptorFlags::WRITE, ErrorCode::BadDescriptor)?;
+        self.host.write_via_stream(offset).conv()
+    }
+
+    fn append_via_stream(&self) -> Result<OutputStream, ErrorCode> {
+        self.check(DescriptorFlags::WRITE, ErrorCode::BadDescriptor)?;
+        self.host.append_via_stream().conv()
+    }
+
+    fn get_flags(&self) -> Result<DescriptorFlags, ErrorCode> {
+        let mut flags: DescriptorFlags = self.host.get_flags().conv()?;
+        for right in [DescriptorFlags::READ, DescriptorFlags::WRITE] {
+            if has(flags, right) && self.lacks(right) {
+                flags = DescriptorFlags::from_bits_retain(flags.bits() & !right.bits());
+            }
+        }
+        Ok(flags)
+    }
+
+    fn set_size(&self, size: Filesize) -> Result<(), ErrorCode> {
+        self.check(DescriptorFlags::WRITE, ErrorCode::NotPermitted)?;
+        self.host.set_size(size).conv()
+    }
+
+    fn set_times(&self, atime: NewTimestamp, mtime: NewTimestamp) -> Result<(), ErrorCode> {
+        self.check(DescriptorFlags::WRITE, ErrorCode::NotPermitted)?;
+        self.host.set_times(atime.lend(), mtime.lend()).conv()
+    }
+
+    fn read(&self, length: Filesize, offset: Filesize) -> Result<(Vec<u8>, bool), ErrorCode> {
+        self.check(DescriptorFlags::READ, ErrorCode::NotPermitted)?;
+        self.host.read(length, offset).conv()
+    }
+
+    fn write(&self, buffer: Vec<u8>, offset: Filesize) -> Result<Filesize, ErrorCode> {
+        self.check(DescriptorFlags::WRITE, ErrorCode::NotPermitted)?;
+        self.host.write(&buffer, offset).conv()
+    }
+
+    fn open_at(
+        &self,
+        path_flags: PathFlags,
+        path: String,
+        open_flags: OpenFlags,
+        flags: DescriptorFlags,
+    ) -> Result<Descriptor, ErrorCode> {
+        let host = self
+            .host
+            .open_at(path_flags.lend(), &path, open_flags.lend(), flags.lend())
+            .map_err(Conv::conv)?;
+        let rights = DescriptorFlags::READ.bits() | DescriptorFlags::WRITE.bits();
+        Ok(Descriptor::new(DescriptorRep {
+            host,
+            asked: Some(DescriptorFlags::from_bits_retain(flags.bits() & rights)),
+            is_dir: Cell::new(None),
+        }))
+    }
+
     forward! {
-        fn read_via_stream(&self, offset: Filesize) -> Result<InputStream, ErrorCode>;
-        fn write_via_stream(&self, offset: Filesize) -> Result<OutputStream, ErrorCode>;
-        fn append_via_stream(&self) -> Result<OutputStream, ErrorCode>;
         fn advise(&self, offset: Filesize, length: Filesize, advice: Advice) -> Result<(), ErrorCode>;
         fn sync_data(&self) -> Result<(), ErrorCode>;
-        fn get_flags(&self) -> Result<DescriptorFlags, ErrorCode>;
         fn get_type(&self) -> Result<DescriptorType, ErrorCode>;
-        fn set_size(&self, size: Filesize) -> Result<(), ErrorCode>;
-        fn set_times(&self, atime: NewTimestamp, mtime: NewTimestamp) -> Result<(), ErrorCode>;
-        fn read(&self, length: Filesize, offset: Filesize) -> Result<(Vec<u8>, bool), ErrorCode>;
-        fn write(&self, buffer: Vec<u8>, offset: Filesize) -> Result<Filesize, ErrorCode>;
         fn read_directory(&self) -> Result<DirectoryEntryStream, ErrorCode>;
         fn sync(&self) -> Result<(), ErrorCode>;
         fn create_directory_at(&self, path: String) -> Result<(), ErrorCode>;
@@ -60,10 +153,6 @@ impl GuestDescriptor for DescriptorRep {
             &self, old_flags: PathFlags, old_path: String, new_descriptor: DescriptorBorrow<'_>,
             new_path: String
         ) -> Result<(), ErrorCode>;
-        fn open_at(
-            &self, path_flags: PathFlags, path: String, open_flags: OpenFlags,
-            flags: DescriptorFlags
-        ) -> Result<Descriptor, ErrorCode>;
         fn readlink_at(&self, path: String) -> Result<String, ErrorCode>;
         fn remove_directory_at(&self, path: String) -> Result<(), ErrorCode>;
         fn rename_at(
@@ -85,9 +174,14 @@ impl GuestDirectoryEntryStream for DirectoryEntryStreamRep {
     }
 }
 
+/// A preopen: all the host grants.
 impl Conv<Descriptor> for p2::Descriptor {
     fn conv(self) -> Descriptor {
-        Descriptor::new(DescriptorRep(self))
+        Descriptor::new(DescriptorRep {
+            host: self,
+            asked: None,
+            is_dir: Cell::new(Some(true)),
+        })
     }
 }
 
@@ -101,4 +195,9 @@ impl<'a> Lend<'a, &'a p2::Descriptor> for DescriptorBorrow<'_> {
     fn lend(&'a self) -> &'a p2::Descriptor {
         self.get::<DescriptorRep>().host()
     }
+}
+
+/// Whether `flags` has every bit of `right`.
+fn has(flags: DescriptorFlags, right: DescriptorFlags) -> bool {
+    flags.bits() & right.bits() == right.bits()
 }

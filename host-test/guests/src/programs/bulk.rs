@@ -2,7 +2,9 @@
 // stdio and files go through std, so through the preview1 adapter the program was wrapped
 // with; TCP goes through `api`'s sockets (its streams: `check-write`/`write`, and
 // `blocking-read`), connected to 127.0.0.1:PORT. Modes: stdout, stdin, file-write PATH,
-// file-read PATH, tcp-send PORT, tcp-recv PORT. Prints the bytes moved on stderr.
+// file-read PATH, tcp-send PORT, tcp-recv PORT. Prints on stderr the bytes moved and the
+// nanoseconds the moving took (from the first byte's call to the last, with `Instant`),
+// which leaves out what only the process's start and end cost.
 // Included by a bin that first names the `cmd` (rc) or `p2cmd` (0.2.12) API as `api`, and
 // defines `extra_mode`, for modes of its own.
 
@@ -17,15 +19,27 @@ fn main() {
     let total = args[2].parse::<usize>().expect("MIB") << 20;
     let chunk: usize = args[3].parse().expect("CHUNK");
     let mut buf = vec![b'x'; chunk];
-    let moved = match mode {
-        "stdout" => write_all(&mut std::io::stdout().lock(), &buf, total),
-        "stdin" => read_all(&mut std::io::stdin().lock(), &mut buf),
-        "file-write" => write_all(&mut std::fs::File::create(&args[4]).unwrap(), &buf, total),
-        "file-read" => read_all(&mut std::fs::File::open(&args[4]).unwrap(), &mut buf),
+    let (moved, took) = match mode {
+        "stdout" => timed(|| write_all(&mut std::io::stdout().lock(), &buf, total)),
+        "stdin" => timed(|| read_all(&mut std::io::stdin().lock(), &mut buf)),
+        "file-write" => {
+            let mut file = std::fs::File::create(&args[4]).unwrap();
+            timed(|| write_all(&mut file, &buf, total))
+        }
+        "file-read" => {
+            let mut file = std::fs::File::open(&args[4]).unwrap();
+            timed(|| read_all(&mut file, &mut buf))
+        }
         "tcp-send" | "tcp-recv" => tcp(mode, args[4].parse().expect("PORT"), total, chunk),
-        other => extra_mode(other).unwrap_or_else(|| panic!("unknown mode {other}")),
+        other => timed(|| extra_mode(other).unwrap_or_else(|| panic!("unknown mode {other}"))),
     };
-    eprintln!("moved {moved} bytes");
+    eprintln!("moved {moved} bytes in {} ns", took.as_nanos());
+}
+
+fn timed(work: impl FnOnce() -> usize) -> (usize, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let moved = work();
+    (moved, start.elapsed())
 }
 
 fn write_all(out: &mut impl Write, buf: &[u8], total: usize) -> usize {
@@ -49,7 +63,7 @@ fn read_all(input: &mut impl Read, buf: &mut [u8]) -> usize {
     }
 }
 
-fn tcp(mode: &str, port: u16, total: usize, chunk: usize) -> usize {
+fn tcp(mode: &str, port: u16, total: usize, chunk: usize) -> (usize, std::time::Duration) {
     let socket = create_tcp_socket(IpAddressFamily::Ipv4).unwrap();
     let to = IpSocketAddress::Ipv4(Ipv4SocketAddress {
         port,
@@ -62,6 +76,7 @@ fn tcp(mode: &str, port: u16, total: usize, chunk: usize) -> usize {
             Err(_) => socket.subscribe().block(),
         }
     };
+    let start = std::time::Instant::now();
     let mut done = 0;
     if mode == "tcp-send" {
         let data = vec![b'x'; chunk];
@@ -83,6 +98,7 @@ fn tcp(mode: &str, port: u16, total: usize, chunk: usize) -> usize {
             done += bytes.len();
         }
     }
+    let took = start.elapsed();
     drop((input, output));
-    done
+    (done, took)
 }

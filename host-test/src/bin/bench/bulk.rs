@@ -11,8 +11,10 @@
 //!
 //! Each run is a whole `wasmtime run` with the line `rc-adapter` prints (compiled modules come
 //! from wasmtime's cache after the warm-up), moving `--mib` MiB (default 256) in 4 KiB, 64 KiB
-//! and 1 MiB pieces. The flavors take turns, `--rounds` times (default 5); the table gives
-//! each one's median wall time and the median of the per-round ratios to B.
+//! and 1 MiB pieces. The flavors take turns, `--rounds` times (default 5). The table gives
+//! each one's median wall time of the whole run, the median of the per-round ratios of those
+//! to B's, and the throughput of the transfer alone (timed by the guest, so without what
+//! starting and ending the process costs) as a share of B's: B's time over A's.
 
 use anyhow::{Context, Result, bail, ensure};
 use host_test::artifacts::{self, Era};
@@ -81,8 +83,12 @@ pub fn run(options: &Options) -> Result<()> {
         options.mib, options.rounds
     );
     println!(
-        "{:<11} {:>7}  {:>9} {:>9} {:>9}  {:>6} {:>6}",
-        "case", "chunk", "A", "A+udp", "B", "A/B", "A+udp/B"
+        "{:<11} {:>7}  {:>8} {:>8} {:>8}  {:>6} {:>7}  {:>7} {:>9}",
+        "", "", "wall", "", "", "wall/B", "", "thr./B", ""
+    );
+    println!(
+        "{:<11} {:>7}  {:>8} {:>8} {:>8}  {:>6} {:>7}  {:>7} {:>9}",
+        "case", "chunk", "A", "A+udp", "B", "A", "A+udp", "A", "A+udp"
     );
     for case in CASES {
         if options
@@ -97,24 +103,29 @@ pub fn run(options: &Options) -> Result<()> {
             for flavor in &flavors {
                 run_case(flavor, case, options.mib, chunk, &dir)?;
             }
-            let mut times: Vec<[f64; 3]> = Vec::new();
+            // Per round and flavor: (whole run, transfer alone), in seconds.
+            let mut times: Vec<[(f64, f64); 3]> = Vec::new();
             for _ in 0..options.rounds {
-                let mut round = [0.0; 3];
+                let mut round = [(0.0, 0.0); 3];
                 for (i, flavor) in flavors.iter().enumerate() {
-                    round[i] = run_case(flavor, case, options.mib, chunk, &dir)?.as_secs_f64();
+                    let (wall, transfer) = run_case(flavor, case, options.mib, chunk, &dir)?;
+                    round[i] = (wall.as_secs_f64(), transfer.as_secs_f64());
                 }
                 times.push(round);
             }
-            let col = |i: usize| median(times.iter().map(|t| t[i]).collect());
-            let ratio = |i: usize| median(times.iter().map(|t| t[i] / t[2]).collect());
+            let wall = |i: usize| median(times.iter().map(|t| t[i].0).collect());
+            let wall_ratio = |i: usize| median(times.iter().map(|t| t[i].0 / t[2].0).collect());
+            let share = |i: usize| median(times.iter().map(|t| t[2].1 / t[i].1).collect());
             println!(
-                "{case:<11} {:>7}  {:>8.3}s {:>8.3}s {:>8.3}s  {:>6.2} {:>6.2}",
+                "{case:<11} {:>7}  {:>7.3}s {:>7.3}s {:>7.3}s  {:>6.2} {:>7.2}  {:>7.2} {:>9.2}",
                 format_chunk(chunk),
-                col(0),
-                col(1),
-                col(2),
-                ratio(0),
-                ratio(1)
+                wall(0),
+                wall(1),
+                wall(2),
+                wall_ratio(0),
+                wall_ratio(1),
+                share(0),
+                share(1)
             );
         }
     }
@@ -133,8 +144,15 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// One `wasmtime run` of `case`; checks that every byte arrived.
-fn run_case(flavor: &Flavor, case: &str, mib: usize, chunk: usize, dir: &Path) -> Result<Duration> {
+/// One `wasmtime run` of `case`; checks that every byte arrived. Returns the whole run's wall
+/// time and the transfer's, as the guest timed it.
+fn run_case(
+    flavor: &Flavor,
+    case: &str,
+    mib: usize,
+    chunk: usize,
+    dir: &Path,
+) -> Result<(Duration, Duration)> {
     let total = mib << 20;
     let mut args = vec![case.to_string(), mib.to_string(), chunk.to_string()];
     let listener = TcpListener::bind("127.0.0.1:0")?;
@@ -179,8 +197,13 @@ fn run_case(flavor: &Flavor, case: &str, mib: usize, chunk: usize, dir: &Path) -
     let stderr = String::from_utf8_lossy(&out.stderr);
     ensure!(out.status.success(), "{} {case}: {stderr}", flavor.label);
     let peer = peer.join().unwrap()?;
-    let moved = format!("moved {total} bytes");
-    ensure!(stderr.contains(&moved), "{} {case}: {stderr}", flavor.label);
+    let moved = format!("moved {total} bytes in ");
+    let took = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix(&moved))
+        .and_then(|rest| rest.strip_suffix(" ns"))
+        .and_then(|ns| ns.parse::<u64>().ok())
+        .with_context(|| format!("{} {case}: {stderr}", flavor.label))?;
     match case {
         "stdout" | "tcp-send" => ensure!(peer == total, "{case}: the host got {peer} bytes"),
         "file-write" => {
@@ -189,10 +212,10 @@ fn run_case(flavor: &Flavor, case: &str, mib: usize, chunk: usize, dir: &Path) -
         }
         _ => {}
     }
-    if elapsed.is_zero() {
-        bail!("no time measured");
+    if took == 0 {
+        bail!("{} {case}: the guest measured no time", flavor.label);
     }
-    Ok(elapsed)
+    Ok((elapsed, Duration::from_nanos(took)))
 }
 
 fn count(from: &mut impl Read) -> Result<usize> {
