@@ -33,25 +33,15 @@ pub fn imports_and_exports(component: &[u8]) -> Result<(Vec<String>, Vec<String>
     Ok((imports, exports))
 }
 
-/// The imports (module, name) and export names of every core module inside a component,
-/// however deeply nested.
-pub fn core_imports_and_exports(component: &[u8]) -> Result<(Vec<(String, String)>, Vec<String>)> {
-    let (mut imports, mut exports) = (Vec::new(), Vec::new());
+/// The export names of every core module inside a component, however deeply nested.
+pub fn core_exports(component: &[u8]) -> Result<Vec<String>> {
+    let mut exports = Vec::new();
     for payload in Parser::new(0).parse_all(component) {
-        match payload? {
-            Payload::ImportSection(s) => {
-                for import in s.into_imports() {
-                    let import = import?;
-                    imports.push((import.module.to_string(), import.name.to_string()));
-                }
+        if let Payload::ExportSection(s) = payload? {
+            for export in s {
+                exports.push(export?.name.to_string());
             }
-            Payload::ExportSection(s) => {
-                for export in s {
-                    exports.push(export?.name.to_string());
-                }
-            }
-            _ => {}
         }
     }
-    Ok((imports, exports))
+    Ok(exports)
 }
