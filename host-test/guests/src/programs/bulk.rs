@@ -2,7 +2,8 @@
 // stdio and files go through std, so through the preview1 adapter the program was wrapped
 // with; TCP goes through `api`'s sockets (its streams: `check-write`/`write`, and
 // `blocking-read`), connected to 127.0.0.1:PORT. Modes: stdout, stdin, file-write PATH,
-// file-read PATH, tcp-send PORT, tcp-recv PORT. Prints on stderr the bytes moved and the
+// file-read PATH, file-pread PATH (preview1 `fd_pread`, which the 2023 preview1 adapter
+// serves with `descriptor.read`, not a stream), tcp-send PORT, tcp-recv PORT. Prints on stderr the bytes moved and the
 // nanoseconds the moving took (from the first byte's call to the last, with `Instant`),
 // which leaves out what only the process's start and end cost.
 // Included by a bin that first names the `cmd` (rc) or `p2cmd` (0.2.12) API as `api`, and
@@ -29,6 +30,10 @@ fn main() {
         "file-read" => {
             let mut file = std::fs::File::open(&args[4]).unwrap();
             timed(|| read_all(&mut file, &mut buf))
+        }
+        "file-pread" => {
+            let file = std::fs::File::open(&args[4]).unwrap();
+            timed(|| pread_all(&file, &mut buf))
         }
         "tcp-send" | "tcp-recv" => tcp(mode, args[4].parse().expect("PORT"), total, chunk),
         other => timed(|| extra_mode(other).unwrap_or_else(|| panic!("unknown mode {other}"))),
@@ -60,6 +65,34 @@ fn read_all(input: &mut impl Read, buf: &mut [u8]) -> usize {
             0 => return done,
             n => done += n,
         }
+    }
+}
+
+/// Reads the whole file with preview1 `fd_pread`, at ever larger offsets.
+fn pread_all(file: &std::fs::File, buf: &mut [u8]) -> usize {
+    #[repr(C)]
+    struct Iovec {
+        buf: *mut u8,
+        len: usize,
+    }
+    #[link(wasm_import_module = "wasi_snapshot_preview1")]
+    unsafe extern "C" {
+        fn fd_pread(fd: u32, iovs: *const Iovec, len: usize, offset: u64, done: *mut usize) -> u16;
+    }
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd() as u32;
+    let mut offset = 0;
+    loop {
+        let iov = Iovec {
+            buf: buf.as_mut_ptr(),
+            len: buf.len(),
+        };
+        let mut done = 0;
+        assert_eq!(unsafe { fd_pread(fd, &iov, 1, offset as u64, &mut done) }, 0);
+        if done == 0 {
+            return offset;
+        }
+        offset += done;
     }
 }
 
