@@ -12,11 +12,10 @@ use anyhow::{Context, Result};
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions};
 
-/// What CORE hands the shim.
-const TO_SHIM: [&str; 2] = [
-    "wasi:io/poll@0.2.0-rc-2023-11-10",
-    "rc-adapter:adapter/stream-subscribe",
-];
+/// CORE's `subscribe` for host streams: the shim's alone, not exported.
+const SUBSCRIBE: &str = "rc-adapter:adapter/stream-subscribe";
+/// What CORE hands the shim: its rc pollables, and `subscribe`.
+const TO_SHIM: [&str; 2] = ["wasi:io/poll@0.2.0-rc-2023-11-10", SUBSCRIBE];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
