@@ -40,8 +40,9 @@ cargo_home=${CARGO_HOME:-$HOME/.cargo}
 unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$cargo_home=/cargo --remap-path-prefix=$root=/rc-adapter"
 
-# The build step that composes the adapter with the shim runs on the host.
-cargo build -q --release --locked -p wrap-adapter
+# The build step that composes the adapter with the shim runs on the host (a dev build:
+# `cargo test --workspace` builds it too).
+cargo build -q --locked -p wrap-adapter
 mkdir -p target/adapter-parts
 wasm-tools parse adapter/streams-shim.wat -o target/adapter-parts/streams-shim.wasm
 
@@ -55,7 +56,7 @@ build() { # build NAME OUT
     --target wasm32-unknown-unknown --crate-type cdylib "${features[@]}"
   wasm-tools component new "target/wasm-$name/wasm32-unknown-unknown/release/adapter.wasm" \
     -o "$core"
-  target/release/wrap-adapter "$core" target/adapter-parts/streams-shim.wasm "$out.tmp"
+  target/debug/wrap-adapter "$core" target/adapter-parts/streams-shim.wasm "$out.tmp"
   # strip drops the component-name sections, a fifth of the size, which neither wac nor
   # wasmtime 50 reads.
   wasm-tools strip "$out.tmp" -o "$out"

@@ -9,9 +9,6 @@
 // Included by a bin that first names the `cmd` (rc) or `p2cmd` (0.2.12) API as `api`, and
 // defines `extra_mode`, for modes of its own.
 
-use api::sockets::instance_network::instance_network;
-use api::sockets::network::{IpAddressFamily, IpSocketAddress, Ipv4SocketAddress};
-use api::sockets::tcp_create_socket::create_tcp_socket;
 use std::io::{Read, Write};
 
 fn main() {
@@ -97,18 +94,7 @@ fn pread_all(file: &std::fs::File, buf: &mut [u8]) -> usize {
 }
 
 fn tcp(mode: &str, port: u16, total: usize, chunk: usize) -> (usize, std::time::Duration) {
-    let socket = create_tcp_socket(IpAddressFamily::Ipv4).unwrap();
-    let to = IpSocketAddress::Ipv4(Ipv4SocketAddress {
-        port,
-        address: (127, 0, 0, 1),
-    });
-    socket.start_connect(&instance_network(), to).unwrap();
-    let (input, output) = loop {
-        match socket.finish_connect() {
-            Ok(streams) => break streams,
-            Err(_) => socket.subscribe().block(),
-        }
-    };
+    let (_socket, input, output) = connect_loopback(port);
     let start = std::time::Instant::now();
     let mut done = 0;
     if mode == "tcp-send" {
@@ -135,3 +121,5 @@ fn tcp(mode: &str, port: u16, total: usize, chunk: usize) -> (usize, std::time::
     drop((input, output));
     (done, took)
 }
+
+include!("connect.rs");

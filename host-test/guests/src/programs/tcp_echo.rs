@@ -6,27 +6,13 @@
 
 use api::clocks::monotonic_clock::subscribe_duration;
 use api::io::poll::poll;
-use api::sockets::instance_network::instance_network;
-use api::sockets::network::{IpAddressFamily, IpSocketAddress, Ipv4SocketAddress};
-use api::sockets::tcp_create_socket::create_tcp_socket;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let port: u16 = args[1].parse().expect("PORT");
     let poll_mode = args[2] == "poll";
     let count: u64 = args[3].parse().expect("COUNT");
-    let socket = create_tcp_socket(IpAddressFamily::Ipv4).unwrap();
-    let to = IpSocketAddress::Ipv4(Ipv4SocketAddress {
-        port,
-        address: (127, 0, 0, 1),
-    });
-    socket.start_connect(&instance_network(), to).unwrap();
-    let (input, output) = loop {
-        match socket.finish_connect() {
-            Ok(streams) => break streams,
-            Err(_) => socket.subscribe().block(),
-        }
-    };
+    let (_socket, input, output) = connect_loopback(port);
     let readable = input.subscribe();
     for _ in 0..count {
         let mut message = Vec::with_capacity(64);
@@ -45,3 +31,5 @@ fn main() {
     drop(readable);
     drop((input, output));
 }
+
+include!("connect.rs");
