@@ -88,8 +88,8 @@ impl Inspection {
     }
 }
 
-/// The name `export` has once plugged.
-pub(crate) fn plugged_name(export: &str) -> &str {
+/// The name `export` has once plugged: `wasi:cli/run@0.2.0` for an rc `run`, else its own.
+pub fn plugged_name(export: &str) -> &str {
     match export.strip_prefix("wasi:cli/run") {
         Some(version) if version.starts_with(RC) => RUN_0_2_0,
         _ => export,

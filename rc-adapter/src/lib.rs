@@ -27,7 +27,7 @@ mod read;
 pub use builds::Build;
 pub use command::WasmtimeCommand;
 pub use error::PlugError;
-pub use inspect::{Choice, Inspection, Kind, RUN_0_2_0, inspect};
+pub use inspect::{Choice, Inspection, Kind, RUN_0_2_0, inspect, plugged_name};
 
 /// How to plug. `PlugOptions::new()` picks the build by the rule in
 /// [`Inspection::choice`] and plugs that build's own adapter.

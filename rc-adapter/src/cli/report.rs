@@ -1,16 +1,16 @@
 //! `rc-adapter inspect`'s report.
 
 use super::output;
-use rc_adapter::{Inspection, Kind, RUN_0_2_0};
+use rc_adapter::{Inspection, Kind, plugged_name};
 use std::path::Path;
 
 /// `inspect`'s report: one `name: value` line per fact.
 pub fn report(input: &Path, inspection: &Inspection) -> String {
     let mut lines = vec![format!("component: {}", input.display())];
     lines.push(match &inspection.kind {
-        Kind::Command { run } if run != RUN_0_2_0 && run.contains("-rc-") => format!(
+        Kind::Command { run } if plugged_name(run) != run => format!(
             "kind: command (exports {run}; plugged, it exports {})",
-            RUN_0_2_0
+            plugged_name(run)
         ),
         Kind::Command { run } => format!("kind: command (exports {run})"),
         _ => "kind: reactor (exports no wasi:cli/run)".to_string(),
