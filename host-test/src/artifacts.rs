@@ -198,10 +198,32 @@ impl Era {
     }
 }
 
+/// The preview1 adapter a 2023 tool wrapped a module with: the command adapter for a program
+/// with `main`, the reactor adapter for a library (a proxy, say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrap {
+    Command,
+    Reactor,
+}
+
 /// A legacy program (`host-test/guests`) built as 2023 users built components: compiled for
-/// `wasm32-wasip1`, then turned into a component with that era's preview1 command adapter
-/// (`scripts/fetch-preview1-adapters.sh`), as `wasm-tools component new --adapt` does.
+/// `wasm32-wasip1`, then turned into a component with that era's preview1 adapter
+/// (`scripts/fetch-preview1-adapters.sh`), as `wasm-tools component new --adapt` does: the
+/// command adapter, or the reactor adapter for one of `REACTORS`.
 pub fn legacy(name: &str, era: Era) -> Result<PathBuf> {
+    let wrap = match REACTORS.contains(&name) {
+        true => Wrap::Reactor,
+        false => Wrap::Command,
+    };
+    legacy_wrapped(name, era, wrap)
+}
+
+/// The legacy guests that are libraries, which `legacy` wraps with the reactor adapter (a
+/// 2023 proxy as cargo-component and componentize-py built it); every other is a program.
+pub const REACTORS: [&str; 2] = ["proxy_nov", "proxy_dec"];
+
+/// `legacy`, wrapped with the adapter `wrap` says.
+fn legacy_wrapped(name: &str, era: Era, wrap: Wrap) -> Result<PathBuf> {
     static ADAPTERS: OnceLock<PathBuf> = OnceLock::new();
     static BUILT: Mutex<Vec<(String, Era, PathBuf)>> = Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
@@ -209,8 +231,12 @@ pub fn legacy(name: &str, era: Era) -> Result<PathBuf> {
         return Ok(path.clone());
     }
     let adapters = script_path_once(&ADAPTERS, "fetch-preview1-adapters.sh", &[])?;
+    let kind = match wrap {
+        Wrap::Command => "command",
+        Wrap::Reactor => "reactor",
+    };
     let adapter = std::fs::read(adapters.join(format!(
-        "{}.command.wasm",
+        "{}.{kind}.wasm",
         era.cli_version().trim_start_matches("0.2.0-")
     )))?;
     let out = components_dir().join(format!("{name}.{}.legacy.wasm", era.cli_version()));
@@ -236,12 +262,18 @@ fn wasip1_core(name: &str) -> Result<Vec<u8>> {
     let root = repo_root();
     if CORE.get().is_none() {
         let _guard = build_lock();
+        // The legacy programs (bins), and the 2023 proxies (libraries, and bins).
         let args = [
             "--release",
             "--target",
             "wasm32-wasip1",
             "-p",
             "rc-guests",
+            "-p",
+            "proxy-nov",
+            "-p",
+            "proxy-dec",
+            "--lib",
             "--bins",
         ];
         let guests = root.join("host-test/guests/Cargo.toml");

@@ -5,5 +5,6 @@
 pub mod artifacts;
 pub mod bench;
 pub mod runner;
+pub mod serve;
 pub mod surface;
 pub mod wasmtime_cli;

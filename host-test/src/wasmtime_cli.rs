@@ -27,6 +27,21 @@ pub fn readme_flags(udp03: bool) -> Result<Vec<String>> {
     Ok(flags.split_whitespace().map(str::to_string).collect())
 }
 
+/// The flags between `wasmtime SUBCOMMAND` and `fixed.wasm` on the README's first such line
+/// that has every one of `with` in it: `serve` for a proxy, say, or `run` with `-S http`.
+pub fn readme_line_flags(subcommand: &str, with: &[&str]) -> Result<Vec<String>> {
+    let readme = std::fs::read_to_string(crate::artifacts::repo_root().join("README.md"))?;
+    let start = format!("wasmtime {subcommand} ");
+    let line = readme
+        .lines()
+        .find(|l| {
+            l.starts_with(&start) && l.contains(" fixed.wasm") && with.iter().all(|w| l.contains(w))
+        })
+        .with_context(|| format!("README.md has no `{start}... fixed.wasm` line with {with:?}"))?;
+    let flags = &line[start.len()..line.find(" fixed.wasm").unwrap()];
+    Ok(flags.split_whitespace().map(str::to_string).collect())
+}
+
 /// One `wasmtime run`: extra flags (`--dir`, `--env`), program arguments and stdin.
 #[derive(Default)]
 pub struct Run<'a> {
@@ -73,7 +88,8 @@ pub fn run(component: &Path, run: &Run) -> Result<Output> {
     Ok(out)
 }
 
-fn check_version() -> Result<()> {
+/// Fails unless `wasmtime` on PATH is 50.0.1.
+pub fn check_version() -> Result<()> {
     let out = Command::new("wasmtime").arg("--version").output();
     match out {
         Ok(out) if String::from_utf8_lossy(&out.stdout).starts_with("wasmtime 50.0.1") => Ok(()),

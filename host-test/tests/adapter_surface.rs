@@ -94,7 +94,8 @@ fn adapter_imports_and_exports_exactly_these() {
     }
 }
 
-/// Every rc interface, and the wasmtime-16 era's `wasi:cli` ones.
+/// Every rc interface, the wasmtime-16 era's `wasi:cli` ones, and `host-pollable`, which the
+/// rc HTTP part needs.
 fn rc_exports() -> Vec<String> {
     let mut want: Vec<String> = RC_COMMAND_WORLD
         .iter()
@@ -105,9 +106,51 @@ fn rc_exports() -> Vec<String> {
                 .filter(|i| i.starts_with("wasi:cli/"))
                 .map(|i| format!("{i}@0.2.0-rc-2023-12-05")),
         )
+        .chain(["rc-adapter:adapter/host-pollable".to_string()])
         .collect();
     want.sort();
     want
+}
+
+/// The rc HTTP part (`rc-adapter plug` adds it for a component that imports rc `wasi:http`)
+/// serves rc `wasi:http/types` and `outgoing-handler` at both eras over the host's
+/// wasi:http 0.2 and the adapter's pollables, and needs nothing else.
+#[test]
+fn the_http_part_imports_and_exports_exactly_these() {
+    let bytes =
+        std::fs::read(artifacts::repo_root().join("rc-adapter/adapters/rc-http.wasm")).unwrap();
+    let (mut imports, mut exports) = surface::imports_and_exports(&bytes).unwrap();
+    imports.sort();
+    exports.sort();
+    assert_eq!(
+        imports,
+        [
+            "rc-adapter:adapter/host-pollable", // the adapter's: rc pollables of host ones
+            "wasi:clocks/monotonic-clock@0.2.12", // for `duration` alone
+            "wasi:http/outgoing-handler@0.2.12",
+            "wasi:http/types@0.2.12",
+            "wasi:io/error@0.2.12",
+            "wasi:io/poll@0.2.0-rc-2023-11-10", // the adapter's
+            "wasi:io/poll@0.2.12",
+            "wasi:io/streams@0.2.12",
+        ]
+    );
+    assert_eq!(
+        exports,
+        [
+            "wasi:http/outgoing-handler@0.2.0-rc-2023-11-10",
+            "wasi:http/outgoing-handler@0.2.0-rc-2023-12-05",
+            "wasi:http/types@0.2.0-rc-2023-11-10",
+            "wasi:http/types@0.2.0-rc-2023-12-05",
+        ]
+    );
+    // Only `subscribe` and the 11-10 functions whose types differ are code.
+    let code = surface::core_exports(&bytes).unwrap();
+    let code: Vec<&String> = code
+        .iter()
+        .filter(|e| e.starts_with("rc-adapter:adapter/http-rc#"))
+        .collect();
+    assert_eq!(code.len(), 6, "{code:?}");
 }
 
 /// Bytes on rc streams never pass through adapter code: no core module of either build

@@ -8,23 +8,43 @@ use std::path::Path;
 pub const MORE_ASYNC_BUILTINS: [&str; 2] = ["-W", "component-model-more-async-builtins=y"];
 /// rc TCP and UDP need the host's network; rc `ip-name-lookup` needs lookups allowed.
 pub const NETWORK: [&str; 4] = ["-S", "inherit-network=y", "-S", "allow-ip-name-lookup=y"];
+/// rc `wasi:http` in a command needs the host's.
+pub const HTTP: [&str; 2] = ["-S", "http"];
+/// The whole command world under `wasmtime serve`, which links only the proxy world's
+/// interfaces without it.
+pub const CLI: [&str; 2] = ["-S", "cli"];
 
 /// `wasmtime SUBCOMMAND FLAGS.. COMPONENT`, the command a plugged component runs with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct WasmtimeCommand {
-    /// `run` for a command or reactor (`serve` is for HTTP proxies, to come).
+    /// `run` for a command or reactor, `serve` for an HTTP proxy.
     pub subcommand: &'static str,
     /// The flags between the subcommand and the component, one argument each.
     pub flags: Vec<String>,
 }
 
 impl WasmtimeCommand {
-    pub(crate) fn run(more_async_builtins: bool) -> WasmtimeCommand {
+    pub(crate) fn run(more_async_builtins: bool, http: bool) -> WasmtimeCommand {
         let async_flags = more_async_builtins.then_some(MORE_ASYNC_BUILTINS);
+        let http_flags = http.then_some(HTTP);
         let flags = async_flags.into_iter().flatten().chain(NETWORK);
         WasmtimeCommand {
             subcommand: "run",
+            flags: flags
+                .chain(http_flags.into_iter().flatten())
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+
+    /// `wasmtime serve -S cli ..`: the adapter imports the host's files and sockets, which
+    /// `serve` links only with `-S cli`.
+    pub(crate) fn serve(more_async_builtins: bool) -> WasmtimeCommand {
+        let async_flags = more_async_builtins.then_some(MORE_ASYNC_BUILTINS);
+        let flags = async_flags.into_iter().flatten().chain(CLI).chain(NETWORK);
+        WasmtimeCommand {
+            subcommand: "serve",
             flags: flags.map(str::to_string).collect(),
         }
     }
@@ -70,7 +90,7 @@ mod tests {
 
     #[test]
     fn lines_quote_what_a_shell_would_split_or_expand() {
-        let run = WasmtimeCommand::run(false);
+        let run = WasmtimeCommand::run(false, false);
         let line = |p: &str| run.line(Path::new(p));
         let flags = "-S inherit-network=y -S allow-ip-name-lookup=y";
         assert_eq!(
@@ -85,7 +105,7 @@ mod tests {
             line("it's $x.wasm"),
             format!(r"wasmtime run {flags} 'it'\''s $x.wasm'")
         );
-        let with_async = WasmtimeCommand::run(true).to_string();
+        let with_async = WasmtimeCommand::run(true, false).to_string();
         assert_eq!(
             with_async,
             format!("wasmtime run -W component-model-more-async-builtins=y {flags}")

@@ -10,12 +10,15 @@ use crate::inspect::{RC, plugged_name};
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions, Processor};
 
-/// `new legacy:app { ...adapter, ... }`, every export of the app kept, an rc `run`
-/// exported again as `wasi:cli/run@0.2.0`. Imports the adapter does not serve (released
-/// WASI, the app's own) and the adapter's imports become the result's, merged by name.
+/// `new legacy:app { ...adapter, ...http }`, every export of the app kept, an rc `run` and
+/// `incoming-handler` exported again under their 0.2 names. `http`, the rc HTTP part, gets
+/// the adapter's rc pollables and serves the app's rc `wasi:http`. Imports the adapter does
+/// not serve (released WASI, the app's own) and the adapter's and part's imports become the
+/// result's, merged by name.
 pub(crate) fn compose(
     app: &[u8],
     adapter: &[u8],
+    http: Option<&[u8]>,
     rc_imports: &[String],
 ) -> Result<Vec<u8>, PlugError> {
     let mut graph = CompositionGraph::new();
@@ -31,11 +34,35 @@ pub(crate) fn compose(
         .map_err(|e| failed("registering the component", &e))?;
 
     let adapter_instance = graph.instantiate(adapter);
+    let http_instance = match http {
+        Some(http) => {
+            let http = Package::from_bytes("rc-adapter:http", None, http, graph.types_mut())
+                .map_err(|e| failed("reading the rc HTTP part", e.as_ref()))?;
+            let http = graph
+                .register_package(http)
+                .map_err(|e| failed("registering the rc HTTP part", &e))?;
+            let instance = graph.instantiate(http);
+            for name in crate::http::FROM_ADAPTER {
+                let export = graph
+                    .alias_instance_export(adapter_instance, name)
+                    .map_err(|e| failed(format!("the adapter's `{name}`"), &e))?;
+                graph
+                    .set_instantiation_argument(instance, name, export)
+                    .map_err(|e| failed(format!("handing the rc HTTP part `{name}`"), &e))?;
+            }
+            Some(instance)
+        }
+        None => None,
+    };
     let app_instance = graph.instantiate(app);
     for name in rc_imports {
+        let (from, what) = match http_instance {
+            Some(http) if crate::http::is_rc_http(name) => (http, "rc HTTP part"),
+            _ => (adapter_instance, "adapter"),
+        };
         let export = graph
-            .alias_instance_export(adapter_instance, name)
-            .map_err(|e| failed(format!("the adapter's `{name}`"), &e))?;
+            .alias_instance_export(from, name)
+            .map_err(|e| failed(format!("the {what}'s `{name}`"), &e))?;
         graph
             .set_instantiation_argument(app_instance, name, export)
             .map_err(|e| failed(format!("plugging `{name}`"), &e))?;

@@ -36,13 +36,16 @@ pub struct Inspection {
     pub refusal: Option<PlugError>,
 }
 
-/// A command or a reactor.
+/// A proxy, a command or a reactor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Kind {
+    /// It exports an rc `wasi:http/incoming-handler`, by this name (and may export `run`
+    /// too, as wasmtime 15's test proxies did): `wasmtime serve` serves it.
+    Proxy { handler: String },
     /// It exports `run`, by this name.
     Command { run: String },
-    /// It exports no `wasi:cli/run`.
+    /// It exports neither.
     Reactor,
 }
 
@@ -69,8 +72,14 @@ impl Inspection {
         by_version(&self.rc_imports)
     }
 
+    /// Whether it imports rc `wasi:http`, so the plugged result has the rc HTTP part.
+    pub fn uses_http(&self) -> bool {
+        self.rc_imports.iter().any(|i| crate::http::is_rc_http(i))
+    }
+
     /// The name each export has once plugged, in the order of `exports`: an rc `run` becomes
-    /// `wasi:cli/run@0.2.0`; every other export keeps its name.
+    /// `wasi:cli/run@0.2.0`, an rc `incoming-handler` `wasi:http/incoming-handler@0.2.0`;
+    /// every other export keeps its name.
     pub fn plugged_exports(&self) -> Vec<String> {
         self.exports
             .iter()
@@ -88,10 +97,12 @@ impl Inspection {
     }
 }
 
-/// The name `export` has once plugged: `wasi:cli/run@0.2.0` for an rc `run`, else its own.
+/// The name `export` has once plugged: `wasi:cli/run@0.2.0` for an rc `run`,
+/// `wasi:http/incoming-handler@0.2.0` for an rc `incoming-handler`, else its own.
 pub fn plugged_name(export: &str) -> &str {
     match export.strip_prefix("wasi:cli/run") {
         Some(version) if version.starts_with(RC) => RUN_0_2_0,
+        _ if crate::http::is_rc_handler(export) => crate::http::INCOMING_HANDLER_0_2_0,
         _ => export,
     }
 }
@@ -139,7 +150,8 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         (None, Some(_)) => (Build::Udp03, Choice::CanUseUdp),
         (None, None) => (Build::Udp02, Choice::CannotUseUdp),
     };
-    let adapter = adapter_facts(options.adapter.as_deref().unwrap_or(build.adapter()))?;
+    let mut adapter = adapter_facts(options.adapter.as_deref().unwrap_or(build.adapter()))?;
+    adapter.serves.extend(http_serves());
     let mut rc_imports: Vec<String> = imports.iter().filter(|i| i.contains(RC)).cloned().collect();
     rc_imports.sort();
     let uncovered: Vec<String> = rc_imports
@@ -155,14 +167,18 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
             .collect();
         Some(PlugError::NoRcImport { released_wasi })
     } else if !uncovered.is_empty() {
+        // A version of a few packages only (12-05: cli and http) says which.
         let served_versions = by_version(&adapter.serves)
             .into_iter()
-            .map(
-                |(version, names)| match names.iter().all(|n| n.starts_with("wasi:cli/")) {
-                    true => format!("{version} (wasi:cli)"),
-                    false => version,
-                },
-            )
+            .map(|(version, names)| {
+                let mut packages: Vec<&str> =
+                    names.iter().filter_map(|n| n.split('/').next()).collect();
+                packages.dedup();
+                match packages.len() {
+                    ..=2 => format!("{version} ({})", packages.join(", ")),
+                    _ => version,
+                }
+            })
             .collect();
         Some(PlugError::Uncovered {
             interfaces: uncovered.clone(),
@@ -171,9 +187,21 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
     } else {
         None
     };
-    let kind = match exports.iter().find(|e| e.starts_with("wasi:cli/run@")) {
-        Some(run) => Kind::Command { run: run.clone() },
-        None => Kind::Reactor,
+    let handler = exports.iter().find(|e| crate::http::is_rc_handler(e));
+    let kind = match (
+        handler,
+        exports.iter().find(|e| e.starts_with("wasi:cli/run@")),
+    ) {
+        (Some(handler), _) => Kind::Proxy {
+            handler: handler.clone(),
+        },
+        (None, Some(run)) => Kind::Command { run: run.clone() },
+        (None, None) => Kind::Reactor,
+    };
+    let http = rc_imports.iter().any(|i| crate::http::is_rc_http(i));
+    let command = match kind {
+        Kind::Proxy { .. } => WasmtimeCommand::serve(adapter.needs_more_async_builtins),
+        _ => WasmtimeCommand::run(adapter.needs_more_async_builtins, http),
     };
     Ok(Inspection {
         imports,
@@ -184,9 +212,19 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         udp_import,
         build,
         choice,
-        command: WasmtimeCommand::run(adapter.needs_more_async_builtins),
+        command,
         refusal,
     })
+}
+
+/// The rc interfaces the rc HTTP part serves.
+fn http_serves() -> Vec<String> {
+    let surface = read::read(crate::http::PART).expect("the rc HTTP part this crate carries");
+    surface
+        .exports
+        .into_iter()
+        .filter(|e| e.contains(RC))
+        .collect()
 }
 
 /// `names` grouped by the version after their `@`, versions sorted.

@@ -21,12 +21,14 @@ mod builds;
 mod command;
 mod compose;
 mod error;
+mod http;
 mod inspect;
 mod read;
 
 pub use builds::Build;
 pub use command::WasmtimeCommand;
 pub use error::PlugError;
+pub use http::INCOMING_HANDLER_0_2_0;
 pub use inspect::{Choice, Inspection, Kind, RUN_0_2_0, inspect, plugged_name};
 
 /// How to plug. `PlugOptions::new()` picks the build by the rule in
@@ -77,8 +79,10 @@ pub struct Plugged {
 /// Plugs the adapter into `component`, the bytes of a component that imports rc
 /// interfaces.
 ///
-/// Every rc import is served by the adapter; every export is kept, an rc `wasi:cli/run`
-/// exported again as `wasi:cli/run@0.2.0` (the name wasmtime runs). Fails, saying why, on
+/// Every rc import is served by the adapter, and rc `wasi:http` by the rc HTTP part plugged
+/// beside it; every export is kept, an rc `wasi:cli/run` exported again as
+/// `wasi:cli/run@0.2.0` (the name `wasmtime run` runs) and an rc `incoming-handler` as
+/// `wasi:http/incoming-handler@0.2.0` (the name `wasmtime serve` serves). Fails, saying why, on
 /// input it cannot fix; never returns a component that still imports an rc interface.
 pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugError> {
     let inspection = inspect(component, options)?;
@@ -89,7 +93,8 @@ pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugErro
         Some(bytes) => bytes,
         None => inspection.build.adapter(),
     };
-    let bytes = compose::compose(component, adapter, &inspection.rc_imports)?;
+    let http = inspection.uses_http().then_some(http::PART);
+    let bytes = compose::compose(component, adapter, http, &inspection.rc_imports)?;
     Ok(Plugged {
         bytes,
         build: inspection.build,

@@ -176,7 +176,7 @@ fn plug_refuses_bad_input_plainly_and_writes_nothing() {
             &oct,
             "imports rc interfaces the adapter does not serve: \
              wasi:io/streams@0.2.0-rc-2023-10-18",
-            Some("0.2.0-rc-2023-11-10 and 0.2.0-rc-2023-12-05 (wasi:cli)"),
+            Some("0.2.0-rc-2023-11-10 and 0.2.0-rc-2023-12-05 (wasi:cli, wasi:http)"),
         ),
     ];
     let out_dir = artifacts::temp_dir("cli-refusals-out");

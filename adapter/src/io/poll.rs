@@ -177,3 +177,11 @@ impl Conv<Pollable> for p2::Pollable {
         Pollable::new(PollableRep(Readiness::Host(vec![self])))
     }
 }
+
+/// `rc-adapter:adapter/host-pollable`: a host pollable the rc HTTP part (`adapter/http`)
+/// got from the host's `subscribe`, made one of ours, so one `poll` covers it too.
+impl crate::bindings::exports::rc_adapter::adapter::host_pollable::Guest for crate::Adapter {
+    fn adopt(host: p2::Pollable) -> Pollable {
+        host.conv()
+    }
+}

@@ -1,41 +1,58 @@
-//! `wrap-adapter CORE.wasm SHIM.wasm OUT.wasm`: the last step of `scripts/build-adapter.sh`.
+//! `wrap-adapter {adapter|http} CODE.wasm SHIM.wasm OUT.wasm`: the last step of
+//! `scripts/build-adapter.sh`, which composes a component of code with a shim of no code that
+//! hands a legacy component the host's own functions under rc names.
 //!
-//! CORE is the component wit-component makes of `adapter/src`; SHIM is
-//! `adapter/streams-shim.wat`, which serves rc `wasi:io/streams` as the host's own functions
-//! with CORE's `subscribe`, and rc `wasi:io/error` as the host's. The result exports what a
-//! legacy component imports, every rc interface, and nothing else: the shim's two exports and
-//! every CORE export but the `stream-subscribe` it hands the shim. Imports of the same name
-//! (the host's io) are merged. It is composed in-process with wac-graph 0.12.0, pinned, so the
-//! bytes are reproducible.
+//! - `adapter`: CODE is the component wit-component makes of `adapter/src`; SHIM is
+//!   `adapter/streams-shim.wat`, which serves rc `wasi:io/streams` as the host's functions
+//!   with CODE's `subscribe`, and rc `wasi:io/error` as the host's. The result exports every
+//!   rc interface a legacy command imports, and `rc-adapter:adapter/host-pollable`.
+//! - `http`: CODE is `adapter/http`'s component; SHIM is `adapter/http/shim.wat`, rc
+//!   `wasi:http/types` and `outgoing-handler` at both eras as the host's. The result exports
+//!   those four.
+//!
+//! The shim's exports and every CODE export but those it hands the shim are exported.
+//! Imports of the same name (the host's io) are merged. It is composed in-process with
+//! wac-graph 0.12.0, pinned, so the bytes are reproducible.
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions};
 
-/// CORE's `subscribe` for host streams: the shim's alone, not exported.
-const SUBSCRIBE: &str = "rc-adapter:adapter/stream-subscribe";
-/// What CORE hands the shim: its rc pollables, and `subscribe`.
-const TO_SHIM: [&str; 2] = ["wasi:io/poll@0.2.0-rc-2023-11-10", SUBSCRIBE];
+/// What CODE hands the shim, for each kind of wrap, and whether CODE exports it too.
+fn to_shim(kind: &str) -> Result<&'static [(&'static str, bool)]> {
+    Ok(match kind {
+        // rc pollables, and `subscribe` for host streams (the shim's alone).
+        "adapter" => &[
+            ("wasi:io/poll@0.2.0-rc-2023-11-10", true),
+            ("rc-adapter:adapter/stream-subscribe", false),
+        ],
+        // `subscribe` for the host's futures, and the 11-10 functions.
+        "http" => &[("rc-adapter:adapter/http-rc", false)],
+        _ => bail!("usage: wrap-adapter {{adapter|http}} CODE.wasm SHIM.wasm OUT.wasm"),
+    })
+}
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [core, shim, out] = <[String; 3]>::try_from(args)
-        .map_err(|_| anyhow::anyhow!("usage: wrap-adapter CORE.wasm SHIM.wasm OUT.wasm"))?;
+    let [kind, code, shim, out] = <[String; 4]>::try_from(args).map_err(|_| {
+        anyhow::anyhow!("usage: wrap-adapter {{adapter|http}} CODE.wasm SHIM.wasm OUT.wasm")
+    })?;
+    let to_shim = to_shim(&kind)?;
     let read = |path: &str| std::fs::read(path).with_context(|| format!("reading {path}"));
-    let bytes = wrap(read(&core)?, read(&shim)?)?;
+    let bytes = wrap(read(&code)?, read(&shim)?, to_shim)?;
     std::fs::write(&out, bytes).with_context(|| format!("writing {out}"))
 }
 
-fn wrap(core: Vec<u8>, shim: Vec<u8>) -> Result<Vec<u8>> {
+fn wrap(code: Vec<u8>, shim: Vec<u8>, to_shim: &[(&str, bool)]) -> Result<Vec<u8>> {
     let mut graph = CompositionGraph::new();
-    let core = Package::from_bytes("rc-adapter:core", None, core, graph.types_mut())?;
-    let core = graph.register_package(core)?;
-    let shim = Package::from_bytes("rc-adapter:streams-shim", None, shim, graph.types_mut())?;
+    let code = Package::from_bytes("rc-adapter:code", None, code, graph.types_mut())?;
+    let code = graph.register_package(code)?;
+    let shim = Package::from_bytes("rc-adapter:shim", None, shim, graph.types_mut())?;
     let shim = graph.register_package(shim)?;
-    let core_instance = graph.instantiate(core);
+    let code_instance = graph.instantiate(code);
     let shim_instance = graph.instantiate(shim);
-    for name in TO_SHIM {
-        let export = graph.alias_instance_export(core_instance, name)?;
+    for (name, _) in to_shim {
+        let export = graph.alias_instance_export(code_instance, name)?;
         graph
             .set_instantiation_argument(shim_instance, name, export)
             .with_context(|| format!("handing the shim {name}"))?;
@@ -44,12 +61,10 @@ fn wrap(core: Vec<u8>, shim: Vec<u8>) -> Result<Vec<u8>> {
         let ty = graph[package].ty();
         graph.types()[ty].exports.keys().cloned().collect()
     };
-    let (core_exports, shim_exports) = (exports(core), exports(shim));
-    for name in core_exports
-        .iter()
-        .filter(|n| !TO_SHIM[1..].contains(&n.as_str()))
-    {
-        let export = graph.alias_instance_export(core_instance, name)?;
+    let (code_exports, shim_exports) = (exports(code), exports(shim));
+    let kept_back = |name: &str| to_shim.iter().any(|(n, exported)| *n == name && !exported);
+    for name in code_exports.iter().filter(|n| !kept_back(n)) {
+        let export = graph.alias_instance_export(code_instance, name)?;
         graph.export(export, name)?;
     }
     for name in &shim_exports {

@@ -13,6 +13,10 @@ pub fn report(input: &Path, inspection: &Inspection) -> String {
             plugged_name(run)
         ),
         Kind::Command { run } => format!("kind: command (exports {run})"),
+        Kind::Proxy { handler } => format!(
+            "kind: HTTP proxy (exports {handler}; plugged, it exports {})",
+            plugged_name(handler)
+        ),
         _ => "kind: reactor (exports no wasi:cli/run)".to_string(),
     });
     let versions = inspection.rc_versions();

@@ -58,14 +58,35 @@ unsafe extern "C" {
 
 fn open(dir: u32, path: &str, oflags: u16, rights: u64) -> u32 {
     let mut fd = 0;
-    let errno = unsafe { path_open(dir, 0, path.as_ptr(), path.len(), oflags, rights, 0, 0, &mut fd) };
+    let errno = unsafe {
+        path_open(
+            dir,
+            0,
+            path.as_ptr(),
+            path.len(),
+            oflags,
+            rights,
+            0,
+            0,
+            &mut fd,
+        )
+    };
     assert_eq!(errno, ERRNO_SUCCESS, "path_open {path}");
     fd
 }
 
 fn link(dir: u32, from: &str, to: &str) {
-    let errno =
-        unsafe { path_link(dir, 0, from.as_ptr(), from.len(), dir, to.as_ptr(), to.len()) };
+    let errno = unsafe {
+        path_link(
+            dir,
+            0,
+            from.as_ptr(),
+            from.len(),
+            dir,
+            to.as_ptr(),
+            to.len(),
+        )
+    };
     assert_eq!(errno, ERRNO_SUCCESS, "path_link {from} {to}");
 }
 
@@ -122,7 +143,9 @@ fn main() {
         fd_close(created);
         fd_close(linked);
     }
-    let len = std::fs::metadata(format!("{path}/created.txt")).unwrap().len();
+    let len = std::fs::metadata(format!("{path}/created.txt"))
+        .unwrap()
+        .len();
     check("rights 0: the file stays empty", len, 0);
 
     // Read and write: both granted, to both.
@@ -134,7 +157,15 @@ fn main() {
     println!("read and write: created {a:#x}, linked {b:#x}");
     check("read and write: the same rights", a, b);
     check("read and write: both granted", a & rw, rw);
-    check("read and write: a write goes", write_one(created), (ERRNO_SUCCESS, 1));
-    check("read and write: the link reads it", read_one(linked), (ERRNO_SUCCESS, 1));
+    check(
+        "read and write: a write goes",
+        write_one(created),
+        (ERRNO_SUCCESS, 1),
+    );
+    check(
+        "read and write: the link reads it",
+        read_one(linked),
+        (ERRNO_SUCCESS, 1),
+    );
     finish();
 }

@@ -433,7 +433,11 @@ fn refused(fam: IpAddressFamily) {
     check("send to a closed port", send_all(&a_out, vec![datagram]), 1);
     let readable = a_in.subscribe();
     let timer = monotonic_clock::subscribe_duration(5_000_000_000);
-    check("the error wakes the wait", poll::poll(&[&readable, &timer]), vec![0]);
+    check(
+        "the error wakes the wait",
+        poll::poll(&[&readable, &timer]),
+        vec![0],
+    );
     check(
         "receive returns it",
         a_in.receive(1).map(|d| d.len()),

@@ -1,0 +1,270 @@
+//! `wasmtime serve` 50.0.1, the real CLI, on a loopback port it picks itself, and a plain
+//! HTTP/1.1 client that shows what a client sees: status, headers, body and trailers, or a
+//! response cut short.
+
+use anyhow::{Context, Result, bail};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+/// A running `wasmtime serve`; killed when dropped.
+pub struct Server {
+    child: Child,
+    /// The port it serves on.
+    pub port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// `wasmtime serve FLAGS --addr 127.0.0.1:0 COMPONENT`, once it says it is serving.
+    pub fn start(component: &Path, flags: &[String]) -> Result<Server> {
+        crate::wasmtime_cli::check_version()?;
+        let mut child = Command::new("wasmtime")
+            .arg("serve")
+            .args(flags)
+            .args(["--addr", "127.0.0.1:0"])
+            .arg(component)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("running `wasmtime serve`")?;
+        let log = Arc::new(Mutex::new(String::new()));
+        let (port_tx, port_rx) = std::sync::mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let (log, port_tx) = (log.clone(), port_tx.clone());
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(rest) = line.strip_prefix("Serving HTTP on http://127.0.0.1:") {
+                        let _ = port_tx.send(rest.trim_end_matches('/').parse::<u16>().ok());
+                    }
+                    let mut log = log.lock().unwrap();
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+                let _ = port_tx.send(None);
+            });
+        }
+        // Both output threads end (and say `None`) if it exits before it serves.
+        let port = port_rx.iter().flatten().next();
+        match port {
+            Some(port) => Ok(Server { child, port, log }),
+            None => {
+                let _ = child.wait();
+                bail!("wasmtime serve did not start:\n{}", log.lock().unwrap())
+            }
+        }
+    }
+
+    /// What it printed so far (stdout and stderr).
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// `request`, to this server.
+    pub fn request(&self, request: &Request) -> Result<Response> {
+        request.send(self.port)
+    }
+
+    /// A GET of `path`.
+    pub fn get(&self, path: &str) -> Result<Response> {
+        self.request(&Request::get(path))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP/1.1 request. With `trailers`, the body goes chunked and the trailers after it.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub trailers: Vec<(String, String)>,
+}
+
+/// What came back. `complete` is false where the body was cut short (the connection closed
+/// before the last chunk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub trailers: Vec<(String, String)>,
+    pub complete: bool,
+}
+
+impl Response {
+    /// The first header of this name (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+impl Request {
+    pub fn get(path: &str) -> Request {
+        Request {
+            method: "GET".into(),
+            path: path.into(),
+            ..Request::default()
+        }
+    }
+
+    pub fn post(path: &str, body: Vec<u8>) -> Request {
+        Request {
+            method: "POST".into(),
+            path: path.into(),
+            body,
+            ..Request::default()
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Request {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn trailer(mut self, name: &str, value: &str) -> Request {
+        self.trailers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends it on a fresh connection (`connection: close`) and reads the whole response.
+    pub fn send(&self, port: u16) -> Result<Response> {
+        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\nte: trailers\r\n",
+            self.method, self.path
+        );
+        for (k, v) in &self.headers {
+            head += &format!("{k}: {v}\r\n");
+        }
+        let chunked = !self.trailers.is_empty();
+        if chunked {
+            let names: Vec<&str> = self.trailers.iter().map(|(k, _)| k.as_str()).collect();
+            head += &format!("trailer: {}\r\n", names.join(", "));
+        }
+        head += &match chunked {
+            true => "transfer-encoding: chunked\r\n\r\n".to_string(),
+            false => format!("content-length: {}\r\n\r\n", self.body.len()),
+        };
+        // The body goes from another thread: a server that streams its answer while it
+        // reads would otherwise deadlock on a large body.
+        let mut writer = stream.try_clone()?;
+        let (body, trailers) = (self.body.clone(), self.trailers.clone());
+        let sender = std::thread::spawn(move || -> std::io::Result<()> {
+            writer.write_all(head.as_bytes())?;
+            if !chunked {
+                return writer.write_all(&body);
+            }
+            for chunk in body.chunks(16 * 1024) {
+                writer.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+                writer.write_all(chunk)?;
+                writer.write_all(b"\r\n")?;
+            }
+            writer.write_all(b"0\r\n")?;
+            for (k, v) in &trailers {
+                writer.write_all(format!("{k}: {v}\r\n").as_bytes())?;
+            }
+            writer.write_all(b"\r\n")
+        });
+        let mut bytes = Vec::new();
+        stream.read_to_end(&mut bytes)?;
+        // The server may answer (and close) before it reads all of a body it does not want.
+        let _ = sender.join();
+        parse(&bytes)
+    }
+}
+
+fn parse(bytes: &[u8]) -> Result<Response> {
+    let end = find(bytes, b"\r\n\r\n").context("no end of headers in the response")?;
+    let head = std::str::from_utf8(&bytes[..end])?;
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .with_context(|| format!("bad status line {status_line:?}"))?;
+    let headers = fields(lines);
+    let rest = &bytes[end + 4..];
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+    let length = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    let (body, trailers, complete) = match (chunked, length) {
+        (true, _) => dechunk(rest),
+        (false, Some(n)) => (
+            rest[..n.min(rest.len())].to_vec(),
+            Vec::new(),
+            rest.len() >= n,
+        ),
+        (false, None) => (rest.to_vec(), Vec::new(), true),
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
+        trailers,
+        complete,
+    })
+}
+
+fn fields<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect()
+}
+
+/// A chunked body: its bytes, its trailers, and whether the last chunk came.
+fn dechunk(mut rest: &[u8]) -> (Vec<u8>, Vec<(String, String)>, bool) {
+    let mut body = Vec::new();
+    loop {
+        let Some(eol) = find(rest, b"\r\n") else {
+            return (body, Vec::new(), false);
+        };
+        let size = std::str::from_utf8(&rest[..eol])
+            .ok()
+            .and_then(|s| usize::from_str_radix(s.split(';').next()?.trim(), 16).ok());
+        let Some(size) = size else {
+            return (body, Vec::new(), false);
+        };
+        rest = &rest[eol + 2..];
+        if size == 0 {
+            let text = String::from_utf8_lossy(rest);
+            let trailers = fields(text.split("\r\n").take_while(|l| !l.is_empty()));
+            return (body, trailers, text.ends_with("\r\n"));
+        }
+        if rest.len() < size + 2 {
+            body.extend_from_slice(&rest[..size.min(rest.len())]);
+            return (body, Vec::new(), false);
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
