@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# build-adapter.sh [--check] [udp03|udp02|http|probe-stats ..]: builds the adapter component
-# from adapter/ for each build named (default: the shipped ones, udp03, udp02 and http) and
+# build-adapter.sh [--check] [udp03|udp02|proxy|http|probe-stats ..]: builds the adapter
+# component from adapter/ for each build named (default: the shipped ones) and
 # writes it where it belongs. A build is adapter/src as a component (wit-component), composed
 # with adapter/streams-shim.wat by adapter/wrap, which makes the rc streams the host's own.
 #   - udp03 (rc UDP over WASI 0.3.0) and udp02 (over WASI 0.2.x, the `udp-p2` feature) go
 #     to rc-adapter/adapters/, the bytes the rc-adapter crate carries. After a change to
 #     adapter/, run this and commit what it writes.
+#   - proxy (the `proxy` feature: for a wasi:http proxy host, it imports only what
+#     wasi:http/proxy@0.2.x gives) is composed with a stub of the host's files and sockets too,
+#     made from wit/adapter's `proxy-host-stub` world by `wasm-tools component embed --dummy`;
+#     it goes to rc-adapter/adapters/.
 #   - http, the rc HTTP part that `rc-adapter plug` adds beside either for a component that
 #     imports rc HTTP, is adapter/http as a component composed with adapter/http/shim.wat; it
 #     goes to rc-adapter/adapters/rc-http.wasm.
@@ -28,11 +32,11 @@ builds=()
 for arg in "$@"; do
   case "$arg" in
     --check) check=yes ;;
-    udp03|udp02|http|probe-stats) builds+=("$arg") ;;
-    *) echo "usage: build-adapter.sh [--check] [udp03|udp02|http|probe-stats ..]" >&2; exit 2 ;;
+    udp03|udp02|proxy|http|probe-stats) builds+=("$arg") ;;
+    *) echo "usage: build-adapter.sh [--check] [udp03|udp02|proxy|http|probe-stats ..]" >&2; exit 2 ;;
   esac
 done
-[ ${#builds[@]} -gt 0 ] || builds=(udp03 udp02 http)
+[ ${#builds[@]} -gt 0 ] || builds=(udp03 udp02 proxy http)
 
 wasm_tools_version=1.263.0
 if [ "$(wasm-tools --version 2>/dev/null | cut -d' ' -f2)" != $wasm_tools_version ]; then
@@ -51,12 +55,17 @@ cargo build -q --locked -p wrap-adapter
 mkdir -p target/adapter-parts
 wasm-tools parse adapter/streams-shim.wat -o target/adapter-parts/streams-shim.wasm
 wasm-tools parse adapter/http/shim.wat -o target/adapter-parts/http-shim.wasm
+wasm-tools component embed --dummy --world proxy-host-stub wit/adapter \
+  -o target/adapter-parts/proxy-host-stub.core.wasm
+wasm-tools component new target/adapter-parts/proxy-host-stub.core.wasm \
+  -o target/adapter-parts/proxy-host-stub.wasm
 
 build() { # build NAME OUT
   local name=$1 out=$2 features=() core=target/adapter-parts/core-$1.wasm
-  local crate=adapter kind=adapter shim=target/adapter-parts/streams-shim.wasm
+  local crate=adapter kind=adapter shim=target/adapter-parts/streams-shim.wasm stub=()
   case "$name" in
     udp02) features=(--features udp-p2) ;;
+    proxy) features=(--features proxy) stub=(target/adapter-parts/proxy-host-stub.wasm) ;;
     http) crate=adapter-http kind=http shim=target/adapter-parts/http-shim.wasm ;;
     probe-stats) features=(--features probe-stats) ;;
   esac
@@ -64,7 +73,7 @@ build() { # build NAME OUT
     --target wasm32-unknown-unknown --crate-type cdylib "${features[@]}"
   wasm-tools component new \
     "target/wasm-$name/wasm32-unknown-unknown/release/${crate//-/_}.wasm" -o "$core"
-  target/debug/wrap-adapter $kind "$core" "$shim" "$out.tmp"
+  target/debug/wrap-adapter $kind "$core" "$shim" "$out.tmp" "${stub[@]}"
   # strip drops the component-name sections, a fifth of the size, which neither wac nor
   # wasmtime 50 reads.
   wasm-tools strip "$out.tmp" -o "$out"

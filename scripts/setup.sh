@@ -2,8 +2,8 @@
 # Installs what building and testing need: the pinned toolchain with its wasm targets
 # (rust-toolchain.toml), wasm-tools 1.263.0 (building the adapter and 2023-style test
 # components) and the wasmtime 50.0.1 CLI (both skipped when the right version is on PATH),
-# and rc-adapter from this clone; fetches the 2023 preview1 adapters the legacy test guests
-# are built with. Safe to run again.
+# rc-adapter from this clone, and jco (Node) for the wasi:http test on another host; fetches
+# the 2023 preview1 adapters the legacy test guests are built with. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +24,16 @@ need wasmtime 50.0.1 wasmtime-cli
 bash scripts/fetch-preview1-adapters.sh >/dev/null
 # The tool itself, as the README installs it (its build is kept in target/install).
 cargo install --locked --quiet --path rc-adapter --target-dir target/install
+# jco 1.35.0, a wasi:http 0.2 host on Node that serves the portable output of a plugged
+# proxy (host-test/tests/http_jco.rs), pinned by scripts/jco/package-lock.json. Needs Node
+# and npm (Debian: apt-get install nodejs npm).
+if ! command -v npm >/dev/null; then
+  echo "error: setup needs npm (and Node) for jco: apt-get install nodejs npm" >&2
+  exit 1
+fi
+if ! cmp -s scripts/jco/package-lock.json target/jco/package-lock.json \
+  || [ ! -x target/jco/node_modules/.bin/jco ]; then
+  mkdir -p target/jco
+  cp scripts/jco/package.json scripts/jco/package-lock.json target/jco/
+  npm ci --prefix target/jco --no-audit --no-fund --loglevel=error
+fi

@@ -50,13 +50,16 @@ pub enum AdapterBuild {
     Udp03,
     /// As shipped, rc UDP over WASI 0.2.x (`rc-adapter plug --udp 0.2`).
     Udp02,
+    /// As shipped for a wasi:http proxy host (`rc-adapter plug --world proxy`, the default
+    /// for a proxy).
+    Proxy,
     /// `Udp03` with the `probe-stats` feature (`adapter/src/p3_udp/probe_stats.rs`), for
     /// `bench soak`, built by `scripts/build-adapter.sh probe-stats`.
     ProbeStats,
 }
 
 impl AdapterBuild {
-    /// Both shipped builds, for tests that must behave the same on each.
+    /// Both shipped whole-world builds, for tests that must behave the same on each.
     pub const SHIPPED: [AdapterBuild; 2] = [AdapterBuild::Udp03, AdapterBuild::Udp02];
 
     /// A short name for file names.
@@ -64,6 +67,7 @@ impl AdapterBuild {
         match self {
             AdapterBuild::Udp03 => "-udp03",
             AdapterBuild::Udp02 => "-udp02",
+            AdapterBuild::Proxy => "-proxy",
             AdapterBuild::ProbeStats => "-probe-stats",
         }
     }
@@ -72,6 +76,7 @@ impl AdapterBuild {
     pub fn build(self) -> Build {
         match self {
             AdapterBuild::Udp02 => Build::Udp02,
+            AdapterBuild::Proxy => Build::Proxy,
             _ => Build::Udp03,
         }
     }

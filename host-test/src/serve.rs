@@ -21,26 +21,58 @@ impl Server {
     /// `wasmtime serve FLAGS --addr 127.0.0.1:0 COMPONENT`, once it says it is serving.
     pub fn start(component: &Path, flags: &[String]) -> Result<Server> {
         crate::wasmtime_cli::check_version()?;
-        let mut child = Command::new("wasmtime")
+        let mut command = Command::new("wasmtime");
+        command
             .arg("serve")
             .args(flags)
             .args(["--addr", "127.0.0.1:0"])
-            .arg(component)
+            .arg(component);
+        Server::spawn(command, "Serving HTTP on http://127.0.0.1:")
+    }
+
+    /// `jco serve --host 127.0.0.1 --port 0 COMPONENT` (jco 1.35.0 on Node, which
+    /// `scripts/setup.sh` installs into `target/jco`), once it listens.
+    pub fn start_jco(component: &Path) -> Result<Server> {
+        let jco = crate::artifacts::repo_root().join("target/jco/node_modules/.bin/jco");
+        if !jco.exists() {
+            bail!("no jco at {} (scripts/setup.sh installs it)", jco.display());
+        }
+        // Its transpiled output goes to a directory of ours, not to a new one in /tmp.
+        let name = component.file_name().unwrap_or_default().to_string_lossy();
+        let out = crate::artifacts::temp_dir(&format!("jco-{name}"));
+        let mut command = Command::new(jco);
+        command
+            .args(["serve", "--host", "127.0.0.1", "--port", "0", "--jco-dir"])
+            .arg(out)
+            .arg(component);
+        Server::spawn(command, "Server listening @ 127.0.0.1:")
+    }
+
+    /// Starts `command` and waits for the line that starts with `ready` (the port follows
+    /// it, or is 0 and is then read from /proc).
+    fn spawn(mut command: Command, ready: &str) -> Result<Server> {
+        use std::os::unix::process::CommandExt;
+        // Its own process group, so dropping it stops any worker it started (jco does).
+        let mut child = command
+            .process_group(0)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .context("running `wasmtime serve`")?;
+            .with_context(|| format!("running {command:?}"))?;
         let log = Arc::new(Mutex::new(String::new()));
         let (port_tx, port_rx) = std::sync::mpsc::channel();
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
             Box::new(child.stderr.take().unwrap()),
         ] {
-            let (log, port_tx) = (log.clone(), port_tx.clone());
+            let (log, port_tx, ready) = (log.clone(), port_tx.clone(), ready.to_string());
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some(rest) = line.strip_prefix("Serving HTTP on http://127.0.0.1:") {
-                        let _ = port_tx.send(rest.trim_end_matches('/').parse::<u16>().ok());
+                    if let Some(rest) = line.strip_prefix(&ready) {
+                        let digits = rest.trim_start_matches(|c: char| !c.is_ascii_digit());
+                        let digits: String =
+                            digits.chars().take_while(char::is_ascii_digit).collect();
+                        let _ = port_tx.send(digits.parse::<u16>().ok());
                     }
                     let mut log = log.lock().unwrap();
                     log.push_str(&line);
@@ -51,6 +83,10 @@ impl Server {
         }
         // Both output threads end (and say `None`) if it exits before it serves.
         let port = port_rx.iter().flatten().next();
+        let port = match port {
+            Some(0) => listening_port(child.id()),
+            port => port,
+        };
         match port {
             Some(port) => Ok(Server { child, port, log }),
             None => {
@@ -74,13 +110,142 @@ impl Server {
     pub fn get(&self, path: &str) -> Result<Response> {
         self.request(&Request::get(path))
     }
+
+    /// Its process id (the `wasmtime serve` process).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// A kept-alive HTTP/1.1 connection, for many requests one after another (the benchmark's
+/// client): it sends a request with a known body and reads the whole response back.
+pub struct Connection {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Connection {
+    pub fn open(port: u16) -> Result<Connection> {
+        let writer = TcpStream::connect(("127.0.0.1", port))?;
+        writer.set_nodelay(true)?;
+        Ok(Connection {
+            reader: BufReader::new(writer.try_clone()?),
+            writer,
+        })
+    }
+
+    /// Sends `method path` with `body`, returns the status and the body's length.
+    pub fn exchange(&mut self, method: &str, path: &str, body: &[u8]) -> Result<(u16, usize)> {
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        );
+        self.writer.write_all(head.as_bytes())?;
+        self.writer.write_all(body)?;
+        let mut line = String::new();
+        self.reader.read_line(&mut line)?;
+        let status: u16 = line
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .with_context(|| format!("bad status line {line:?}"))?;
+        let (mut chunked, mut length) = (false, 0usize);
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            let header = line.trim_end().to_ascii_lowercase();
+            if header.is_empty() {
+                break;
+            }
+            chunked |= header == "transfer-encoding: chunked";
+            if let Some(n) = header.strip_prefix("content-length:") {
+                length = n.trim().parse()?;
+            }
+        }
+        if !chunked {
+            self.reader.read_exact(&mut vec![0; length])?;
+            return Ok((status, length));
+        }
+        let mut total = 0;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            let size = usize::from_str_radix(line.trim_end(), 16)
+                .with_context(|| format!("bad chunk size {line:?}"))?;
+            if size == 0 {
+                // Trailers, then the empty line.
+                loop {
+                    line.clear();
+                    self.reader.read_line(&mut line)?;
+                    if line.trim_end().is_empty() {
+                        return Ok((status, total));
+                    }
+                }
+            }
+            let mut chunk = vec![0; size + 2];
+            self.reader.read_exact(&mut chunk)?;
+            total += size;
+        }
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SAFETY: a plain syscall; the group is the child's own (`process_group(0)`).
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
         let _ = self.child.wait();
     }
+}
+
+/// The TCP port a process or one of its descendants listens on (Linux: /proc), for a server
+/// told to pick one that does not say which.
+fn listening_port(root: u32) -> Option<u16> {
+    let mut pids = vec![root];
+    let mut i = 0;
+    while i < pids.len() {
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // The parent pid is the second field after the parenthesised name.
+            let ppid = stat
+                .rsplit(')')
+                .next()
+                .and_then(|r| r.split_whitespace().nth(1));
+            if ppid.and_then(|p| p.parse::<u32>().ok()) == Some(pids[i]) {
+                pids.push(pid);
+            }
+        }
+        i += 1;
+    }
+    let mut inodes = Vec::new();
+    for pid in pids {
+        for fd in std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let target = std::fs::read_link(fd.path()).unwrap_or_default();
+            let target = target.to_string_lossy();
+            if let Some(inode) = target
+                .strip_prefix("socket:[")
+                .and_then(|t| t.strip_suffix(']'))
+            {
+                inodes.push(inode.to_string());
+            }
+        }
+    }
+    // /proc/net/tcp: `sl local rem st ... uid timeout inode`; state 0A is LISTEN.
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (local, state, inode) = (fields.get(1)?, fields.get(3)?, fields.get(9)?);
+        if *state != "0A" || !inodes.iter().any(|i| i == inode) {
+            return None;
+        }
+        u16::from_str_radix(local.rsplit(':').next()?, 16).ok()
+    })
 }
 
 /// An HTTP/1.1 request. With `trailers`, the body goes chunked and the trailers after it.

@@ -38,7 +38,9 @@ pub fn readme_line_flags(subcommand: &str, with: &[&str]) -> Result<Vec<String>>
             l.starts_with(&start) && l.contains(" fixed.wasm") && with.iter().all(|w| l.contains(w))
         })
         .with_context(|| format!("README.md has no `{start}... fixed.wasm` line with {with:?}"))?;
-    let flags = &line[start.len()..line.find(" fixed.wasm").unwrap()];
+    // From the space after the subcommand: a line may have no flags.
+    let rest = &line[start.len() - 1..];
+    let flags = &rest[..rest.find(" fixed.wasm").unwrap()];
     Ok(flags.split_whitespace().map(str::to_string).collect())
 }
 

@@ -68,8 +68,24 @@ const COMMON_IMPORTS: [&str; 28] = [
     "wasi:sockets/tcp@0.2.12",
 ];
 
-/// Each build's imports: the common ones and its UDP backend's.
+/// What `wasi:http/proxy@0.2.x` gives but wasi:http itself: all the proxy build imports.
+const PROXY_WORLD_IMPORTS: [&str; 9] = [
+    "wasi:cli/stderr@0.2.12",
+    "wasi:cli/stdin@0.2.12",
+    "wasi:cli/stdout@0.2.12",
+    "wasi:clocks/monotonic-clock@0.2.12",
+    "wasi:clocks/wall-clock@0.2.12",
+    "wasi:io/error@0.2.12",
+    "wasi:io/poll@0.2.12",
+    "wasi:io/streams@0.2.12",
+    "wasi:random/random@0.2.12",
+];
+
+/// Each build's imports: the common ones and its UDP backend's; the proxy world's.
 fn imports_of(build: AdapterBuild) -> Vec<&'static str> {
+    if build == AdapterBuild::Proxy {
+        return PROXY_WORLD_IMPORTS.to_vec();
+    }
     let udp: &[&str] = match build {
         AdapterBuild::Udp02 => &[
             "wasi:sockets/udp-create-socket@0.2.12",
@@ -84,7 +100,11 @@ fn imports_of(build: AdapterBuild) -> Vec<&'static str> {
 
 #[test]
 fn adapter_imports_and_exports_exactly_these() {
-    for build in AdapterBuild::SHIPPED {
+    for build in [
+        AdapterBuild::Udp03,
+        AdapterBuild::Udp02,
+        AdapterBuild::Proxy,
+    ] {
         let bytes = artifacts::adapter(build).unwrap();
         let (mut imports, mut exports) = surface::imports_and_exports(&bytes).unwrap();
         imports.sort();
@@ -160,7 +180,11 @@ fn the_http_part_imports_and_exports_exactly_these() {
 /// its own messages to stderr.)
 #[test]
 fn rc_stream_bytes_go_to_the_host_directly() {
-    for build in AdapterBuild::SHIPPED {
+    for build in [
+        AdapterBuild::Udp03,
+        AdapterBuild::Udp02,
+        AdapterBuild::Proxy,
+    ] {
         let bytes = artifacts::adapter(build).unwrap();
         let core_exports = surface::core_exports(&bytes).unwrap();
         let streams: Vec<&String> = core_exports
@@ -214,21 +238,25 @@ fn the_adapter_wit_is_the_vendored_wit_with_host_streams() {
     assert_eq!(seen, retyped.len());
 }
 
-/// The 0.2.x UDP build needs no wasmtime flag: it validates without the component model's
-/// "more async builtins" (off by default in wasmtime 50), which the 0.3 build needs for its
-/// async `subtask.cancel`. (`legacy_commands` runs a plugged command under a bare
+/// The 0.2.x UDP and proxy builds need no wasmtime flag: they validate without the component
+/// model's "more async builtins" (off by default in wasmtime 50), which the 0.3 build needs
+/// for its async `subtask.cancel`. (`legacy_commands` runs a plugged command under a bare
 /// `wasmtime run` too.)
 #[test]
 fn only_the_0_3_build_needs_the_more_async_builtins() {
     use wasmparser::{Validator, WasmFeatures};
     let features = WasmFeatures::all() - WasmFeatures::CM_MORE_ASYNC_BUILTINS;
-    for build in AdapterBuild::SHIPPED {
+    for build in [
+        AdapterBuild::Udp03,
+        AdapterBuild::Udp02,
+        AdapterBuild::Proxy,
+    ] {
         let bytes = artifacts::adapter(build).unwrap();
         let valid = Validator::new_with_features(features)
             .validate_all(&bytes)
             .map(|_| ());
         match build {
-            AdapterBuild::Udp02 => assert!(valid.is_ok(), "{valid:?}"),
+            AdapterBuild::Udp02 | AdapterBuild::Proxy => assert!(valid.is_ok(), "{valid:?}"),
             _ => assert!(
                 format!("{:?}", valid.unwrap_err()).contains("more async builtins"),
                 "{build:?}"

@@ -5,7 +5,7 @@
 //! native wasi:http 0.2 is served beside it and must get the same.
 
 use anyhow::Result;
-use host_test::artifacts::{self, Era};
+use host_test::artifacts::{self, AdapterBuild, Era};
 use host_test::serve::{Request, Response, Server};
 use host_test::wasmtime_cli::readme_line_flags;
 use std::io::{BufRead, BufReader, Write};
@@ -23,14 +23,22 @@ fn proxy(era: Era) -> Result<PathBuf> {
     artifacts::legacy_plugged(name, era)
 }
 
-/// `wasmtime serve` with the README's flags for a plugged proxy.
+/// `wasmtime serve` with the README's flags for a plugged proxy: none.
 fn serve(component: &PathBuf) -> Result<Server> {
     Server::start(component, &readme_line_flags("serve", &[])?)
 }
 
-/// The same program built for native wasi:http 0.2 (wasm32-wasip2), served the same way.
+/// The README's `wasmtime serve -S cli` line, for a proxy that keeps the whole world.
+fn serve_whole_world(component: &PathBuf, more: &[&str]) -> Result<Server> {
+    let mut flags = readme_line_flags("serve", &["-S cli"])?;
+    flags.extend(more.iter().map(|s| s.to_string()));
+    Server::start(component, &flags)
+}
+
+/// The same program built for native wasi:http 0.2 (wasm32-wasip2), served with `-S cli`:
+/// Rust's std for wasip2 imports the environment, exit and terminals.
 fn native() -> Result<Server> {
-    serve(&artifacts::guest("proxy_p2")?)
+    serve_whole_world(&artifacts::guest("proxy_p2")?, &[])
 }
 
 #[test]
@@ -301,6 +309,49 @@ fn a_command_makes_outgoing_requests_under_wasmtime_run() -> Result<()> {
             run("127.0.0.1:1", "1")?,
             "0: error ErrorCode::ConnectionRefused\n"
         );
+    }
+    Ok(())
+}
+
+#[test]
+fn a_proxy_gets_what_a_proxy_host_gives_and_exit_ends_the_request() -> Result<()> {
+    for era in ERAS {
+        let server = serve(&proxy(era)?)?;
+        // No environment, no preopened directory: only the file's absence.
+        let world = server.get("/world")?.text();
+        assert!(world.starts_with("no file ("), "{era:?}: {world}");
+        assert_eq!(world.lines().count(), 1, "{era:?}: {world}");
+        assert_eq!(server.get("/exit")?.status, 500, "{era:?}");
+        assert_eq!(server.get("/hello")?.status, 200, "{era:?}: still serving");
+    }
+    Ok(())
+}
+
+#[test]
+fn a_proxy_that_keeps_the_whole_world_gets_files_and_its_environment() -> Result<()> {
+    let dir = artifacts::temp_dir("http-whole-world");
+    std::fs::write(dir.join("greeting"), "hello from a file")?;
+    let data = format!("{}::/data", dir.display());
+    for era in ERAS {
+        let name = match era {
+            Era::Nov2023 => "proxy_nov",
+            Era::Dec2023 => "proxy_dec",
+        };
+        // What `rc-adapter plug --world command` picks for a proxy that cannot use rc UDP.
+        let plugged = artifacts::legacy_plugged_with(name, era, Some(AdapterBuild::Udp02))?;
+        let server = serve_whole_world(&plugged, &["--env", "FROM=the host", "--dir", &data])?;
+        // `wasmtime serve` sets INSTANCE_ID itself.
+        let world = server.get("/world")?.text();
+        let world: String = world
+            .lines()
+            .filter(|l| !l.starts_with("env INSTANCE_ID="))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            world, "env FROM=the host\nfile hello from a file\n",
+            "{era:?}"
+        );
+        assert_eq!(server.get("/hello")?.status, 200, "{era:?}");
     }
     Ok(())
 }

@@ -25,28 +25,39 @@ pub struct WasmtimeCommand {
 }
 
 impl WasmtimeCommand {
-    pub(crate) fn run(more_async_builtins: bool, http: bool) -> WasmtimeCommand {
-        let async_flags = more_async_builtins.then_some(MORE_ASYNC_BUILTINS);
-        let http_flags = http.then_some(HTTP);
-        let flags = async_flags.into_iter().flatten().chain(NETWORK);
+    /// The command for a proxy (`serve`) or not (`run`), plugged with the proxy build or a
+    /// whole-world one (which may need the async builtins), importing rc HTTP or not.
+    pub(crate) fn new(
+        proxy: bool,
+        proxy_build: bool,
+        more_async_builtins: bool,
+        http: bool,
+    ) -> WasmtimeCommand {
+        let mut flags: Vec<&str> = Vec::new();
+        if more_async_builtins {
+            flags.extend(MORE_ASYNC_BUILTINS);
+        }
+        // `serve` links the proxy world's interfaces only, unless `-S cli`; the proxy build
+        // imports nothing else, and has no network to ask for.
+        if proxy && !proxy_build {
+            flags.extend(CLI);
+        }
+        if !proxy_build {
+            flags.extend(NETWORK);
+        }
+        if http && !proxy {
+            flags.extend(HTTP);
+        }
         WasmtimeCommand {
-            subcommand: "run",
-            flags: flags
-                .chain(http_flags.into_iter().flatten())
-                .map(str::to_string)
-                .collect(),
+            subcommand: if proxy { "serve" } else { "run" },
+            flags: flags.into_iter().map(str::to_string).collect(),
         }
     }
 
-    /// `wasmtime serve -S cli ..`: the adapter imports the host's files and sockets, which
-    /// `serve` links only with `-S cli`.
-    pub(crate) fn serve(more_async_builtins: bool) -> WasmtimeCommand {
-        let async_flags = more_async_builtins.then_some(MORE_ASYNC_BUILTINS);
-        let flags = async_flags.into_iter().flatten().chain(CLI).chain(NETWORK);
-        WasmtimeCommand {
-            subcommand: "serve",
-            flags: flags.map(str::to_string).collect(),
-        }
+    /// `wasmtime run` for a whole-world build.
+    #[cfg(test)]
+    fn run(more_async_builtins: bool, http: bool) -> WasmtimeCommand {
+        WasmtimeCommand::new(false, false, more_async_builtins, http)
     }
 
     /// The arguments after `wasmtime`, ending with `component` (program arguments follow).

@@ -59,6 +59,8 @@ pub enum Choice {
     CanUseUdp,
     /// The default for a component that cannot.
     CannotUseUdp,
+    /// The default for an HTTP proxy.
+    Proxy,
 }
 
 impl Inspection {
@@ -93,6 +95,7 @@ impl Inspection {
             Choice::Asked => "as asked",
             Choice::CanUseUdp => "because it can use rc UDP",
             Choice::CannotUseUdp => "because it cannot use rc UDP",
+            Choice::Proxy => "because it is an HTTP proxy",
         }
     }
 }
@@ -145,10 +148,23 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         exports,
         udp_import,
     } = read::read(component)?;
-    let (build, choice) = match (options.build, &udp_import) {
-        (Some(build), _) => (build, Choice::Asked),
-        (None, Some(_)) => (Build::Udp03, Choice::CanUseUdp),
-        (None, None) => (Build::Udp02, Choice::CannotUseUdp),
+    let handler = exports.iter().find(|e| crate::http::is_rc_handler(e));
+    let kind = match (
+        handler,
+        exports.iter().find(|e| e.starts_with("wasi:cli/run@")),
+    ) {
+        (Some(handler), _) => Kind::Proxy {
+            handler: handler.clone(),
+        },
+        (None, Some(run)) => Kind::Command { run: run.clone() },
+        (None, None) => Kind::Reactor,
+    };
+    let proxy = matches!(kind, Kind::Proxy { .. });
+    let (build, choice) = match (options.build, proxy, &udp_import) {
+        (Some(build), ..) => (build, Choice::Asked),
+        (None, true, _) if !options.whole_world => (Build::Proxy, Choice::Proxy),
+        (None, _, Some(_)) => (Build::Udp03, Choice::CanUseUdp),
+        (None, _, None) => (Build::Udp02, Choice::CannotUseUdp),
     };
     let mut adapter = adapter_facts(options.adapter.as_deref().unwrap_or(build.adapter()))?;
     adapter.serves.extend(http_serves());
@@ -187,22 +203,13 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
     } else {
         None
     };
-    let handler = exports.iter().find(|e| crate::http::is_rc_handler(e));
-    let kind = match (
-        handler,
-        exports.iter().find(|e| e.starts_with("wasi:cli/run@")),
-    ) {
-        (Some(handler), _) => Kind::Proxy {
-            handler: handler.clone(),
-        },
-        (None, Some(run)) => Kind::Command { run: run.clone() },
-        (None, None) => Kind::Reactor,
-    };
     let http = rc_imports.iter().any(|i| crate::http::is_rc_http(i));
-    let command = match kind {
-        Kind::Proxy { .. } => WasmtimeCommand::serve(adapter.needs_more_async_builtins),
-        _ => WasmtimeCommand::run(adapter.needs_more_async_builtins, http),
-    };
+    let command = WasmtimeCommand::new(
+        proxy,
+        build == Build::Proxy,
+        adapter.needs_more_async_builtins,
+        http,
+    );
     Ok(Inspection {
         imports,
         exports,

@@ -41,6 +41,9 @@ pub struct PlugOptions {
     /// Adapter bytes to plug instead of the build's own (a build of `adapter/` with other
     /// features). What it imports decides the wasmtime command.
     pub adapter: Option<Vec<u8>>,
+    /// Without a `build`: a whole-world build (by the UDP rule) even for an HTTP proxy, which
+    /// gets [`Build::Proxy`] by default.
+    pub whole_world: bool,
 }
 
 impl PlugOptions {
@@ -52,6 +55,13 @@ impl PlugOptions {
     /// Plug `build`, whatever the component.
     pub fn with_build(mut self, build: Build) -> PlugOptions {
         self.build = Some(build);
+        self
+    }
+
+    /// Keep the whole rc world for an HTTP proxy (files, sockets, environment: served with
+    /// `wasmtime serve -S cli`), with the build the UDP rule picks.
+    pub fn with_whole_world(mut self) -> PlugOptions {
+        self.whole_world = true;
         self
     }
 

@@ -2,7 +2,7 @@
 
 mod cli;
 
-use cli::args::{self, HELP, Invocation, USAGE};
+use cli::args::{self, BuildChoice, HELP, Invocation, USAGE};
 use cli::{output, report};
 use rc_adapter::{Build, PlugError, PlugOptions};
 use std::io::{IsTerminal, Write};
@@ -52,9 +52,9 @@ fn main() -> ExitCode {
         Ok(Invocation::Plug {
             input,
             output,
-            build,
-        }) => plug(&input, output, build),
-        Ok(Invocation::Inspect { input, build }) => inspect(&input, build),
+            choice,
+        }) => plug(&input, output, choice),
+        Ok(Invocation::Inspect { input, choice }) => inspect(&input, choice),
         Err(usage) => Err(Failure::Usage(usage)),
     };
     match result {
@@ -73,10 +73,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(build: Option<Build>) -> PlugOptions {
-    match build {
+fn options(choice: BuildChoice) -> PlugOptions {
+    let options = match choice.build {
         Some(build) => PlugOptions::new().with_build(build),
         None => PlugOptions::new(),
+    };
+    match choice.whole_world {
+        true => options.with_whole_world(),
+        false => options,
     }
 }
 
@@ -90,7 +94,7 @@ fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
     })
 }
 
-fn plug(input: &Path, output: Option<PathBuf>, build: Option<Build>) -> Result<(), Failure> {
+fn plug(input: &Path, output: Option<PathBuf>, choice: BuildChoice) -> Result<(), Failure> {
     let output = output.unwrap_or_else(|| output::default_output(input));
     let to_stdout = output == Path::new("-");
     if to_stdout && std::io::stdout().is_terminal() {
@@ -105,7 +109,8 @@ fn plug(input: &Path, output: Option<PathBuf>, build: Option<Build>) -> Result<(
         )));
     }
     let bytes = read_input(input)?;
-    let plugged = rc_adapter::plug(&bytes, &options(build)).map_err(|e| Failure::plug(input, e))?;
+    let plugged =
+        rc_adapter::plug(&bytes, &options(choice)).map_err(|e| Failure::plug(input, e))?;
     if to_stdout {
         let mut stdout = std::io::stdout().lock();
         stdout
@@ -144,10 +149,10 @@ const UDP03_WARNING: &str = "warning: if this component serves UDP for long, plu
     handles a second), and an idle server stops after about 65 minutes under wasmtime's \
     default handle limit";
 
-fn inspect(input: &Path, build: Option<Build>) -> Result<(), Failure> {
+fn inspect(input: &Path, choice: BuildChoice) -> Result<(), Failure> {
     let bytes = read_input(input)?;
     let inspection =
-        rc_adapter::inspect(&bytes, &options(build)).map_err(|e| Failure::plug(input, e))?;
+        rc_adapter::inspect(&bytes, &options(choice)).map_err(|e| Failure::plug(input, e))?;
     print!("{}", report::report(input, &inspection));
     match inspection.refusal {
         Some(refusal) => Err(Failure::plug(input, refusal)),

@@ -462,14 +462,26 @@ fn plug_prints_a_line_that_runs_what_it_plugged() {
     }
 }
 
-/// The README's `wasmtime run` lines are the ones the tool prints, for each build.
+/// The README's `wasmtime run` and `wasmtime serve` lines are the ones the tool prints: for a
+/// command on each whole-world build, for a proxy by default and with the whole world, and
+/// for a command that makes HTTP requests.
 #[test]
 fn the_readme_gives_the_lines_the_tool_prints() {
+    use rc_adapter::{Build, PlugOptions};
     let readme = std::fs::read_to_string(artifacts::repo_root().join("README.md")).unwrap();
-    let legacy = std::fs::read(artifacts::legacy("legacy-cli", Era::Nov2023).unwrap()).unwrap();
-    for build in rc_adapter::Build::ALL {
-        let options = rc_adapter::PlugOptions::new().with_build(build);
-        let plugged = rc_adapter::plug(&legacy, &options).unwrap();
+    let read = |name, era| std::fs::read(artifacts::legacy(name, era).unwrap()).unwrap();
+    let command = read("legacy-cli", Era::Nov2023);
+    let proxy = read("proxy_dec", Era::Dec2023);
+    let client = read("http-outbound-dec", Era::Dec2023);
+    let cases = [
+        (&command, PlugOptions::new().with_build(Build::Udp03)),
+        (&command, PlugOptions::new().with_build(Build::Udp02)),
+        (&proxy, PlugOptions::new()),
+        (&proxy, PlugOptions::new().with_whole_world()),
+        (&client, PlugOptions::new()),
+    ];
+    for (legacy, options) in cases {
+        let plugged = rc_adapter::plug(legacy, &options).unwrap();
         let line = plugged.command.line(Path::new("fixed.wasm"));
         assert!(
             readme.lines().any(|l| l == line),

@@ -1,10 +1,35 @@
 //! `wasi:cli/terminal-*` (rc) over `wasi:cli/terminal-*@0.3.0` (sync functions). The rc
-//! resources only wrap the host's, which the host uses to say "this is a terminal".
+//! resources only wrap the host's, which the host uses to say "this is a terminal". The proxy
+//! build has no terminal (`wasi:http/proxy` has none).
 
+#[cfg(not(feature = "proxy"))]
 use crate::bindings::wasi::cli0_3_0::{
     terminal_input::TerminalInput as HostInput, terminal_output::TerminalOutput as HostOutput,
     terminal_stderr, terminal_stdin, terminal_stdout,
 };
+#[cfg(feature = "proxy")]
+mod no_terminal {
+    /// Uninhabited: no host terminal to wrap.
+    pub enum HostInput {}
+    pub enum HostOutput {}
+    pub mod terminal_stdin {
+        pub fn get_terminal_stdin() -> Option<super::HostInput> {
+            None
+        }
+    }
+    pub mod terminal_stdout {
+        pub fn get_terminal_stdout() -> Option<super::HostOutput> {
+            None
+        }
+    }
+    pub mod terminal_stderr {
+        pub fn get_terminal_stderr() -> Option<super::HostOutput> {
+            None
+        }
+    }
+}
+#[cfg(feature = "proxy")]
+use no_terminal::{HostInput, HostOutput, terminal_stderr, terminal_stdin, terminal_stdout};
 
 pub struct TerminalInputRep(#[allow(dead_code)] HostInput);
 pub struct TerminalOutputRep(#[allow(dead_code)] HostOutput);

@@ -1,6 +1,10 @@
-//! `wasi:clocks/monotonic-clock` (rc) over `wasi:clocks/monotonic-clock@0.3.0`.
-//! Both count nanoseconds from the same host clock, so instants pass through unchanged.
+//! `wasi:clocks/monotonic-clock` (rc) over `wasi:clocks/monotonic-clock@0.3.0` (in the proxy
+//! build, `@0.2.12`). Both count nanoseconds from the same host clock, so instants pass
+//! through unchanged.
 
+#[cfg(feature = "proxy")]
+use crate::bindings::wasi::clocks0_2_12::monotonic_clock as p3_clock;
+#[cfg(not(feature = "proxy"))]
 use crate::bindings::wasi::clocks0_3_0::monotonic_clock as p3_clock;
 use crate::clocks_rc::monotonic_clock::{Duration, Guest, Instant, Pollable};
 use crate::io::poll::{PollableRep, Readiness};
@@ -16,6 +20,9 @@ impl Guest for crate::Adapter {
     }
 
     fn resolution() -> Duration {
+        #[cfg(feature = "proxy")]
+        return p3_clock::resolution();
+        #[cfg(not(feature = "proxy"))]
         p3_clock::get_resolution()
     }
 

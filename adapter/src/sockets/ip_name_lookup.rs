@@ -23,6 +23,9 @@ impl Guest for crate::Adapter {
         network: NetworkBorrow<'_>,
         name: String,
     ) -> Result<ResolveAddressStream, ErrorCode> {
+        if cfg!(feature = "proxy") {
+            return Err(crate::sockets::NO_NETWORK);
+        }
         p2::resolve_addresses(network.lend(), &name).conv()
     }
 }

@@ -8,3 +8,7 @@ pub mod tcp;
 pub mod tcp_create_socket;
 pub mod udp;
 pub mod udp_create_socket;
+
+/// What the proxy build's sockets say: a proxy host gives no network (and that build's host
+/// sockets are a stub). wasmtime 15 said `access-denied` where the network was not granted.
+pub const NO_NETWORK: crate::rc::network::ErrorCode = crate::rc::network::ErrorCode::AccessDenied;

@@ -6,6 +6,9 @@ use crate::sockets::tcp::TcpSocketRep;
 
 impl Guest for crate::Adapter {
     fn create_tcp_socket(address_family: IpAddressFamily) -> Result<TcpSocket, ErrorCode> {
+        if cfg!(feature = "proxy") {
+            return Err(crate::sockets::NO_NETWORK);
+        }
         TcpSocketRep::create(address_family).map(TcpSocket::new)
     }
 }

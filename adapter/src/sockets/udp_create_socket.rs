@@ -8,6 +8,9 @@ use crate::sockets::udp::UdpSocketRep;
 
 impl Guest for crate::Adapter {
     fn create_udp_socket(address_family: IpAddressFamily) -> Result<UdpSocket, ErrorCode> {
+        if cfg!(feature = "proxy") {
+            return Err(crate::sockets::NO_NETWORK);
+        }
         Ok(UdpSocket::new(UdpSocketRep::new(address_family)?))
     }
 }

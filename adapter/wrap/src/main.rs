@@ -1,11 +1,13 @@
-//! `wrap-adapter {adapter|http} CODE.wasm SHIM.wasm OUT.wasm`: the last step of
+//! `wrap-adapter {adapter|http} CODE.wasm SHIM.wasm OUT.wasm [STUB.wasm]`: the last step of
 //! `scripts/build-adapter.sh`, which composes a component of code with a shim of no code that
 //! hands a legacy component the host's own functions under rc names.
 //!
 //! - `adapter`: CODE is the component wit-component makes of `adapter/src`; SHIM is
 //!   `adapter/streams-shim.wat`, which serves rc `wasi:io/streams` as the host's functions
 //!   with CODE's `subscribe`, and rc `wasi:io/error` as the host's. The result exports every
-//!   rc interface a legacy command imports, and `rc-adapter:adapter/host-pollable`.
+//!   rc interface a legacy command imports, and `rc-adapter:adapter/host-pollable`. With
+//!   STUB (the proxy build), CODE's imports that STUB exports (the host's files and sockets,
+//!   which that build never calls) are STUB's, so the result does not import them.
 //! - `http`: CODE is `adapter/http`'s component; SHIM is `adapter/http/shim.wat`, rc
 //!   `wasi:http/types` and `outgoing-handler` at both eras as the host's. The result exports
 //!   those four.
@@ -28,28 +30,52 @@ fn to_shim(kind: &str) -> Result<&'static [(&'static str, bool)]> {
         ],
         // `subscribe` for the host's futures, and the 11-10 functions.
         "http" => &[("rc-adapter:adapter/http-rc", false)],
-        _ => bail!("usage: wrap-adapter {{adapter|http}} CODE.wasm SHIM.wasm OUT.wasm"),
+        _ => bail!("usage: wrap-adapter {{adapter|http}} CODE.wasm SHIM.wasm OUT.wasm [STUB.wasm]"),
     })
 }
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let stub = (args.len() == 5).then(|| args.pop().unwrap());
     let [kind, code, shim, out] = <[String; 4]>::try_from(args).map_err(|_| {
-        anyhow::anyhow!("usage: wrap-adapter {{adapter|http}} CODE.wasm SHIM.wasm OUT.wasm")
+        anyhow::anyhow!(
+            "usage: wrap-adapter {{adapter|http}} CODE.wasm SHIM.wasm OUT.wasm [STUB.wasm]"
+        )
     })?;
     let to_shim = to_shim(&kind)?;
     let read = |path: &str| std::fs::read(path).with_context(|| format!("reading {path}"));
-    let bytes = wrap(read(&code)?, read(&shim)?, to_shim)?;
+    let stub = stub.map(|path| read(&path)).transpose()?;
+    let bytes = wrap(read(&code)?, read(&shim)?, stub, to_shim)?;
     std::fs::write(&out, bytes).with_context(|| format!("writing {out}"))
 }
 
-fn wrap(code: Vec<u8>, shim: Vec<u8>, to_shim: &[(&str, bool)]) -> Result<Vec<u8>> {
+fn wrap(
+    code: Vec<u8>,
+    shim: Vec<u8>,
+    stub: Option<Vec<u8>>,
+    to_shim: &[(&str, bool)],
+) -> Result<Vec<u8>> {
     let mut graph = CompositionGraph::new();
     let code = Package::from_bytes("rc-adapter:code", None, code, graph.types_mut())?;
     let code = graph.register_package(code)?;
     let shim = Package::from_bytes("rc-adapter:shim", None, shim, graph.types_mut())?;
     let shim = graph.register_package(shim)?;
     let code_instance = graph.instantiate(code);
+    if let Some(stub) = stub {
+        let stub = Package::from_bytes("rc-adapter:stub", None, stub, graph.types_mut())?;
+        let stub = graph.register_package(stub)?;
+        let stub_instance = graph.instantiate(stub);
+        let ty = graph[stub].ty();
+        let stubbed: Vec<String> = graph.types()[ty].exports.keys().cloned().collect();
+        let ty = graph[code].ty();
+        let imports: Vec<String> = graph.types()[ty].imports.keys().cloned().collect();
+        for name in stubbed.iter().filter(|n| imports.contains(n)) {
+            let export = graph.alias_instance_export(stub_instance, name)?;
+            graph
+                .set_instantiation_argument(code_instance, name, export)
+                .with_context(|| format!("stubbing {name}"))?;
+        }
+    }
     let shim_instance = graph.instantiate(shim);
     for (name, _) in to_shim {
         let export = graph.alias_instance_export(code_instance, name)?;

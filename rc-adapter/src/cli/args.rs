@@ -4,8 +4,9 @@
 use rc_adapter::Build;
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: rc-adapter plug IN.wasm [-o OUT.wasm] [--udp 0.3|0.2]
-       rc-adapter inspect IN.wasm [--udp 0.3|0.2]";
+pub const USAGE: &str =
+    "usage: rc-adapter plug IN.wasm [-o OUT.wasm] [--udp 0.3|0.2] [--world proxy|command]
+       rc-adapter inspect IN.wasm [--udp 0.3|0.2] [--world proxy|command]";
 
 pub const HELP: &str = "\
 rc-adapter: makes a component built against WASI 0.2.0-rc-2023-11-10 (or the -12-05
@@ -13,15 +14,18 @@ wasi:cli) run on wasmtime 50, by plugging an adapter component into it that serv
 2023 interfaces over the ratified WASI ones.
 
 Usage:
-  rc-adapter plug IN.wasm [-o OUT.wasm] [--udp 0.3|0.2]
-  rc-adapter inspect IN.wasm [--udp 0.3|0.2]
+  rc-adapter plug IN.wasm [-o OUT.wasm] [--udp 0.3|0.2] [--world proxy|command]
+  rc-adapter inspect IN.wasm [--udp 0.3|0.2] [--world proxy|command]
 
 Commands:
   plug       Plugs the adapter into IN.wasm, keeps every export (an rc wasi:cli/run is
-             exported again as wasi:cli/run@0.2.0, which wasmtime runs), writes the result
-             and prints the wasmtime command to run it with.
-  inspect    Says what IN.wasm is: the rc versions it imports, command or reactor, what
-             the adapter serves, which build it would get and why, and the command line.
+             exported again as wasi:cli/run@0.2.0, which wasmtime runs; an rc
+             wasi:http/incoming-handler as wasi:http/incoming-handler@0.2.0, which
+             wasmtime serve serves), writes the result and prints the wasmtime command to
+             run it with.
+  inspect    Says what IN.wasm is: the rc versions it imports, proxy, command or reactor,
+             what the adapter serves, which build it would get and why, and the command
+             line.
 
 Options:
   -o, --output OUT.wasm  Where plug writes (default: IN.plugged.wasm; `-` for stdout).
@@ -32,6 +36,13 @@ Options:
                          and an idle socket parks host memory. 0.2 (WASI 0.2.x) is the
                          default for every other component; it needs no -W flag and idles
                          for free: pick it for a UDP server that runs for long.
+      --world proxy|command
+                         What the result imports. proxy, the default for an HTTP proxy:
+                         only what wasi:http/proxy@0.2.x gives (no WASI 0.3, no files, no
+                         network, no environment), so a plain `wasmtime serve` and other
+                         wasi:http 0.2 hosts run it. command, the default for everything
+                         else: the whole rc world on the host's, for a proxy that needs
+                         files or sockets (served with `wasmtime serve -S cli`).
   -h, --help             Prints this.
   -V, --version          Prints the version.
 
@@ -40,6 +51,9 @@ Examples:
   wasmtime run -S inherit-network=y -S allow-ip-name-lookup=y fixed.wasm
 
   rc-adapter plug udp-server.wasm -o fixed.wasm --udp 0.2
+  rc-adapter plug proxy.wasm -o fixed.wasm
+  wasmtime serve fixed.wasm
+
   rc-adapter inspect legacy.wasm
 
 Exit status: 0 on success, 1 on input that cannot be plugged, 2 on a usage error.";
@@ -50,14 +64,22 @@ pub enum Invocation {
     Plug {
         input: PathBuf,
         output: Option<PathBuf>,
-        build: Option<Build>,
+        choice: BuildChoice,
     },
     Inspect {
         input: PathBuf,
-        build: Option<Build>,
+        choice: BuildChoice,
     },
     Help,
     Version,
+}
+
+/// The build asked for: a build (`--udp`, `--world proxy`), a whole-world one by the UDP
+/// rule (`--world command`), or the default.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct BuildChoice {
+    pub build: Option<Build>,
+    pub whole_world: bool,
 }
 
 /// Parses the arguments after the program name; `Err` is a usage error, in one line.
@@ -70,7 +92,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Invocation, Strin
         Some(s @ ("plug" | "inspect")) => s.to_string(),
         Some(other) => return Err(format!("unknown command `{other}`")),
     };
-    let (mut inputs, mut output, mut build) = (Vec::new(), None, None);
+    let (mut inputs, mut output) = (Vec::new(), None);
+    let (mut udp_build, mut world) = (None, None);
     let mut options_done = false;
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -93,10 +116,17 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Invocation, Strin
             }
             "--udp" => {
                 let udp = value("--udp")?;
-                build = Some(
+                udp_build = Some(
                     Build::from_udp(&udp)
                         .ok_or_else(|| format!("--udp takes 0.3 or 0.2, not `{udp}`"))?,
                 );
+            }
+            "--world" => {
+                let name = value("--world")?;
+                world = match name.as_str() {
+                    "proxy" | "command" => Some(name),
+                    _ => return Err(format!("--world takes proxy or command, not `{name}`")),
+                };
             }
             _ => return Err(format!("unknown option `{arg}` for {subcommand}")),
         }
@@ -106,13 +136,26 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Invocation, Strin
         Err(inputs) if inputs.is_empty() => return Err("no input file given".to_string()),
         Err(inputs) => return Err(format!("one input file, not {}", inputs.len())),
     };
+    let choice = match (world.as_deref(), udp_build) {
+        (Some("proxy"), Some(_)) => {
+            return Err("--udp picks a whole-world build, not --world proxy".to_string());
+        }
+        (Some("proxy"), None) => BuildChoice {
+            build: Some(Build::Proxy),
+            whole_world: false,
+        },
+        (world, build) => BuildChoice {
+            build,
+            whole_world: world == Some("command"),
+        },
+    };
     Ok(match subcommand.as_str() {
         "plug" => Invocation::Plug {
             input,
             output,
-            build,
+            choice,
         },
-        _ => Invocation::Inspect { input, build },
+        _ => Invocation::Inspect { input, choice },
     })
 }
 
@@ -129,7 +172,10 @@ mod tests {
         let plug = |output: &str, build| Invocation::Plug {
             input: "in.wasm".into(),
             output: Some(output.into()),
-            build,
+            choice: BuildChoice {
+                build,
+                whole_world: false,
+            },
         };
         assert_eq!(
             parse_line("plug in.wasm -o out.wasm"),
@@ -144,7 +190,24 @@ mod tests {
             parse_line("inspect --udp=0.3 in.wasm"),
             Ok(Invocation::Inspect {
                 input: "in.wasm".into(),
-                build: Some(Build::Udp03)
+                choice: BuildChoice {
+                    build: Some(Build::Udp03),
+                    whole_world: false
+                }
+            })
+        );
+        assert_eq!(
+            parse_line("plug in.wasm -o out.wasm --world proxy"),
+            Ok(plug("out.wasm", Some(Build::Proxy)))
+        );
+        assert_eq!(
+            parse_line("inspect in.wasm --world command"),
+            Ok(Invocation::Inspect {
+                input: "in.wasm".into(),
+                choice: BuildChoice {
+                    build: None,
+                    whole_world: true
+                }
             })
         );
         assert_eq!(parse_line("plug -- -odd.wasm").map(|_| ()), Ok(()));
@@ -164,6 +227,14 @@ mod tests {
                 "--udp takes 0.3 or 0.2, not `0.4`",
             ),
             ("plug in.wasm --udp", "--udp needs a value"),
+            (
+                "plug in.wasm --world http",
+                "--world takes proxy or command, not `http`",
+            ),
+            (
+                "plug in.wasm --world proxy --udp 0.2",
+                "--udp picks a whole-world build, not --world proxy",
+            ),
             ("plug in.wasm -o", "-o needs a value"),
             (
                 "inspect in.wasm -o x.wasm",

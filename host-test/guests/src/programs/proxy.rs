@@ -14,6 +14,9 @@
 //   GET  /status?code=N      status N (an invalid N: what `set-status-code` said, as 500)
 //   GET  /outbound?port=P&n=N  N requests at once to 127.0.0.1:P/i, waited on with one poll
 //   GET  /outbound?host=H    one request to H:80: the error code
+//   GET  /world              what the rest of the world gives it: its environment, and the
+//                            file /data/greeting (the proxy build: nothing, no file)
+//   GET  /exit               calls `exit(3)`
 //   GET  /trap-before        traps before it sets a response
 //   GET  /trap-after         sets a response, writes a little, then traps
 
@@ -72,6 +75,16 @@ impl Guest for Proxy {
                 };
                 respond(out, 200, &[], body.as_bytes())
             }
+            "/world" => {
+                let mut lines: Vec<String> = std::env::vars().map(|(k, v)| format!("env {k}={v}\n")).collect();
+                lines.sort();
+                lines.push(match std::fs::read_to_string("/data/greeting") {
+                    Ok(text) => format!("file {text}\n"),
+                    Err(e) => format!("no file ({:?})\n", e.kind()),
+                });
+                respond(out, 200, &[], lines.concat().as_bytes())
+            }
+            "/exit" => std::process::exit(3),
             "/trap-before" => unreachable!("trapping before the response is set"),
             "/trap-after" => {
                 let response = OutgoingResponse::new(Fields::new());
@@ -155,6 +168,8 @@ fn echo(request: IncomingRequest, out: ResponseOutparam) {
             None => trailers.subscribe().block(),
         }
     };
+    // No trailers may come as none or as empty ones; send them on only if there are some.
+    let trailers = trailers.filter(|t| !t.entries().is_empty());
     OutgoingBody::finish(outgoing, trailers).expect("finish");
 }
 

@@ -18,6 +18,8 @@
 //!   trips and what each request leaves behind in host heap and store handles.
 //! - `bulk`: stdio, files and TCP streams moving `--mib` MiB through a plugged 2023 command
 //!   on the wasmtime CLI, against the same program run natively (`bulk.rs`).
+//! - `http`: a 2023 HTTP proxy under `wasmtime serve`, plugged, against the same program
+//!   built for native wasi:http 0.2: requests per second and the server's memory (`http.rs`).
 //! - `sync-probe`: which 0.3 calls finish at once when made from a sync-typed export, over
 //!   `--runs N` runs of each case (`sync_probe.rs`; `docs/design.md` keeps the output).
 //! - `soak`: the adapter under a host blaster for `--minutes` (default 10), with every
@@ -28,6 +30,7 @@
 
 mod bulk;
 mod compare;
+mod http;
 mod long_idle;
 mod rounds;
 mod soak;
@@ -122,7 +125,9 @@ impl Bench {
 }
 
 /// Options that take a value; everything else starting with `--` is a switch.
-const VALUED: [&str; 12] = [
+const VALUED: [&str; 14] = [
+    "--seconds",
+    "--requests",
     "--runs",
     "--mib",
     "--rounds",
@@ -185,6 +190,14 @@ fn main() -> Result<()> {
             mib: value_of(&args, "--mib")?.unwrap_or(256),
             rounds: value_of(&args, "--rounds")?.unwrap_or(5),
             only: value_of(&args, "--only")?,
+        });
+    }
+    if what == "http" {
+        // Runs the wasmtime CLI.
+        return http::run(&http::Options {
+            rounds: value_of(&args, "--rounds")?.unwrap_or(5),
+            seconds: value_of(&args, "--seconds")?.unwrap_or(3.0),
+            requests: value_of(&args, "--requests")?.unwrap_or(100_000),
         });
     }
     if what == "sync-probe" {
