@@ -7,9 +7,10 @@
 #     to rc-adapter/adapters/, the bytes the rc-adapter crate carries. After a change to
 #     adapter/, run this and commit what it writes.
 #   - proxy (the `proxy` feature: for a wasi:http proxy host, it imports only what
-#     wasi:http/proxy@0.2.x gives) is composed with a stub of the host's files and sockets too,
-#     made from wit/adapter's `proxy-host-stub` world by `wasm-tools component embed --dummy`;
-#     it goes to rc-adapter/adapters/.
+#     wasi:http/proxy@0.2.x gives, and serves rc HTTP itself, with adapter/http's code and
+#     shim in it): its core module's imports of the host's files and sockets,
+#     which it never calls, are made functions that trap (`wrap-adapter unimport`) before
+#     wit-component makes it a component; it goes to rc-adapter/adapters/.
 #   - http, the rc HTTP part that `rc-adapter plug` adds beside either for a component that
 #     imports rc HTTP, is adapter/http as a component composed with adapter/http/shim.wat; it
 #     goes to rc-adapter/adapters/rc-http.wasm.
@@ -55,25 +56,27 @@ cargo build -q --locked -p wrap-adapter
 mkdir -p target/adapter-parts
 wasm-tools parse adapter/streams-shim.wat -o target/adapter-parts/streams-shim.wasm
 wasm-tools parse adapter/http/shim.wat -o target/adapter-parts/http-shim.wasm
-wasm-tools component embed --dummy --world proxy-host-stub wit/adapter \
-  -o target/adapter-parts/proxy-host-stub.core.wasm
-wasm-tools component new target/adapter-parts/proxy-host-stub.core.wasm \
-  -o target/adapter-parts/proxy-host-stub.wasm
 
 build() { # build NAME OUT
   local name=$1 out=$2 features=() core=target/adapter-parts/core-$1.wasm
-  local crate=adapter kind=adapter shim=target/adapter-parts/streams-shim.wasm stub=()
+  local crate=adapter kind=adapter shims=(target/adapter-parts/streams-shim.wasm)
   case "$name" in
     udp02) features=(--features udp-p2) ;;
-    proxy) features=(--features proxy) stub=(target/adapter-parts/proxy-host-stub.wasm) ;;
-    http) crate=adapter-http kind=http shim=target/adapter-parts/http-shim.wasm ;;
+    proxy) features=(--features proxy) kind=proxy
+      shims+=(target/adapter-parts/http-shim.wasm) ;;
+    http) crate=adapter-http kind=http shims=(target/adapter-parts/http-shim.wasm) ;;
     probe-stats) features=(--features probe-stats) ;;
   esac
   CARGO_TARGET_DIR=target/wasm-$name cargo rustc -q -p $crate --release --locked \
     --target wasm32-unknown-unknown --crate-type cdylib "${features[@]}"
-  wasm-tools component new \
-    "target/wasm-$name/wasm32-unknown-unknown/release/${crate//-/_}.wasm" -o "$core"
-  target/debug/wrap-adapter $kind "$core" "$shim" "$out.tmp" "${stub[@]}"
+  local module="target/wasm-$name/wasm32-unknown-unknown/release/${crate//-/_}.wasm"
+  if [ "$name" = proxy ]; then
+    target/debug/wrap-adapter unimport "$module" target/adapter-parts/proxy-core.wasm \
+      wasi:filesystem/ wasi:sockets/
+    module=target/adapter-parts/proxy-core.wasm
+  fi
+  wasm-tools component new "$module" -o "$core"
+  target/debug/wrap-adapter $kind "$core" "$out.tmp" "${shims[@]}"
   # strip drops the component-name sections, a fifth of the size, which neither wac nor
   # wasmtime 50 reads.
   wasm-tools strip "$out.tmp" -o "$out"

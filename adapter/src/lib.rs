@@ -33,6 +33,7 @@ mod state;
 mod udp_backend;
 mod udp_core;
 
+#[cfg(not(feature = "proxy"))]
 mod bindings {
     wit_bindgen::generate!({
         path: "../wit/adapter",
@@ -42,6 +43,35 @@ mod bindings {
         skip: ["wait-until", "wait-for"],
     });
 }
+
+/// The proxy build's world: the adapter's, and the code of the rc HTTP part.
+#[cfg(feature = "proxy")]
+mod bindings {
+    wit_bindgen::generate!({
+        path: "../wit/adapter",
+        world: "adapter-proxy",
+        generate_all,
+        skip: ["wait-until", "wait-for"],
+    });
+}
+
+/// The rc HTTP part's code (`adapter/http/src/types.rs`), in the proxy build.
+#[cfg(feature = "proxy")]
+#[path = "../http/src/types.rs"]
+mod http_types;
+
+/// What `http_types` needs of this crate: the rc pollable, and a host pollable made one.
+#[cfg(feature = "proxy")]
+mod glue {
+    pub use crate::io_rc::poll::Pollable as RcPollable;
+    pub fn adopt(host: crate::io_p2::poll::Pollable) -> RcPollable {
+        crate::same_shape::Conv::conv(host)
+    }
+}
+
+/// The type `http_types` implements its interface on.
+#[cfg(feature = "proxy")]
+type HttpRc = Adapter;
 
 #[cfg(not(feature = "udp-p2"))]
 mod bindings_p3 {

@@ -81,10 +81,17 @@ const PROXY_WORLD_IMPORTS: [&str; 9] = [
     "wasi:random/random@0.2.12",
 ];
 
-/// Each build's imports: the common ones and its UDP backend's; the proxy world's.
+/// Each build's imports: the common ones and its UDP backend's; the proxy world's, and
+/// wasi:http, which the proxy build serves rc HTTP with.
 fn imports_of(build: AdapterBuild) -> Vec<&'static str> {
     if build == AdapterBuild::Proxy {
-        return PROXY_WORLD_IMPORTS.to_vec();
+        let http = [
+            "wasi:http/outgoing-handler@0.2.12",
+            "wasi:http/types@0.2.12",
+        ];
+        let mut all: Vec<&str> = PROXY_WORLD_IMPORTS.iter().chain(&http).copied().collect();
+        all.sort();
+        return all;
     }
     let udp: &[&str] = match build {
         AdapterBuild::Udp02 => &[
@@ -110,13 +117,18 @@ fn adapter_imports_and_exports_exactly_these() {
         imports.sort();
         exports.sort();
         assert_eq!(imports, imports_of(build), "{build:?}");
-        assert_eq!(exports, rc_exports(), "{build:?}");
+        assert_eq!(exports, rc_exports(build), "{build:?}");
     }
 }
 
 /// Every rc interface, the wasmtime-16 era's `wasi:cli` ones, and `host-pollable`, which the
-/// rc HTTP part needs.
-fn rc_exports() -> Vec<String> {
+/// rc HTTP part needs; and for the proxy build, which serves rc HTTP itself, what the rc HTTP
+/// part exports.
+fn rc_exports(build: AdapterBuild) -> Vec<String> {
+    let http: &[&str] = match build {
+        AdapterBuild::Proxy => &HTTP_PART_EXPORTS,
+        _ => &[],
+    };
     let mut want: Vec<String> = RC_COMMAND_WORLD
         .iter()
         .map(|i| format!("{i}@0.2.0-rc-2023-11-10"))
@@ -127,10 +139,18 @@ fn rc_exports() -> Vec<String> {
                 .map(|i| format!("{i}@0.2.0-rc-2023-12-05")),
         )
         .chain(["rc-adapter:adapter/host-pollable".to_string()])
+        .chain(http.iter().map(|e| e.to_string()))
         .collect();
     want.sort();
     want
 }
+
+const HTTP_PART_EXPORTS: [&str; 4] = [
+    "wasi:http/outgoing-handler@0.2.0-rc-2023-11-10",
+    "wasi:http/outgoing-handler@0.2.0-rc-2023-12-05",
+    "wasi:http/types@0.2.0-rc-2023-11-10",
+    "wasi:http/types@0.2.0-rc-2023-12-05",
+];
 
 /// The rc HTTP part (`rc-adapter plug` adds it for a component that imports rc `wasi:http`)
 /// serves rc `wasi:http/types` and `outgoing-handler` at both eras over the host's
@@ -155,15 +175,7 @@ fn the_http_part_imports_and_exports_exactly_these() {
             "wasi:io/streams@0.2.12",
         ]
     );
-    assert_eq!(
-        exports,
-        [
-            "wasi:http/outgoing-handler@0.2.0-rc-2023-11-10",
-            "wasi:http/outgoing-handler@0.2.0-rc-2023-12-05",
-            "wasi:http/types@0.2.0-rc-2023-11-10",
-            "wasi:http/types@0.2.0-rc-2023-12-05",
-        ]
-    );
+    assert_eq!(exports, HTTP_PART_EXPORTS);
     // Only `subscribe` and the 11-10 functions whose types differ are code.
     let code = surface::core_exports(&bytes).unwrap();
     let code: Vec<&String> = code

@@ -34,6 +34,9 @@ pub struct Inspection {
     pub command: WasmtimeCommand,
     /// Why [`plug`](crate::plug) would refuse it, if it would.
     pub refusal: Option<PlugError>,
+    /// Whether the rc HTTP part is plugged beside the adapter: it imports rc `wasi:http`,
+    /// and the build does not serve it itself (the proxy build does).
+    pub http_part: bool,
 }
 
 /// A proxy, a command or a reactor.
@@ -72,11 +75,6 @@ impl Inspection {
     /// Its rc imports by version: `(version, interfaces)`, versions sorted.
     pub fn rc_versions(&self) -> Vec<(String, Vec<String>)> {
         by_version(&self.rc_imports)
-    }
-
-    /// Whether it imports rc `wasi:http`, so the plugged result has the rc HTTP part.
-    pub fn uses_http(&self) -> bool {
-        self.rc_imports.iter().any(|i| crate::http::is_rc_http(i))
     }
 
     /// The name each export has once plugged, in the order of `exports`: an rc `run` becomes
@@ -167,7 +165,12 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         (None, _, None) => (Build::Udp02, Choice::CannotUseUdp),
     };
     let mut adapter = adapter_facts(options.adapter.as_deref().unwrap_or(build.adapter()))?;
-    adapter.serves.extend(http_serves());
+    let serves_http = adapter.serves.iter().any(|s| crate::http::is_rc_http(s));
+    let imports_http = imports.iter().any(|i| crate::http::is_rc_http(i));
+    let http_part = imports_http && !serves_http;
+    if !serves_http {
+        adapter.serves.extend(http_serves());
+    }
     let mut rc_imports: Vec<String> = imports.iter().filter(|i| i.contains(RC)).cloned().collect();
     rc_imports.sort();
     let uncovered: Vec<String> = rc_imports
@@ -221,6 +224,7 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         choice,
         command,
         refusal,
+        http_part,
     })
 }
 

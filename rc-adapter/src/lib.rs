@@ -103,7 +103,7 @@ pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugErro
         Some(bytes) => bytes,
         None => inspection.build.adapter(),
     };
-    let http = inspection.uses_http().then_some(http::PART);
+    let http = inspection.http_part.then_some(http::PART);
     let bytes = compose::compose(component, adapter, http, &inspection.rc_imports)?;
     Ok(Plugged {
         bytes,

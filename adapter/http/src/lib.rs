@@ -12,6 +12,12 @@
 
 mod types;
 
+/// What `types.rs` needs of this crate: the adapter's rc pollables, imported.
+mod glue {
+    pub use crate::bindings::rc_adapter::adapter::host_pollable::adopt;
+    pub use crate::bindings::wasi::io0_2_0_rc_2023_11_10::poll::Pollable as RcPollable;
+}
+
 mod bindings {
     wit_bindgen::generate!({
         path: "../../wit/adapter",

@@ -1,11 +1,15 @@
 //! `wasi:http/types` (rc): what the host's functions are not.
 
+//!
+//! Compiled in two places: in `adapter/http` (the rc HTTP part beside a whole-world build),
+//! and in the adapter's proxy build itself. Each names, in `crate::glue`, the rc pollable
+//! type and how a host pollable becomes one.
+
 use crate::bindings::exports::rc_adapter::adapter::http_rc::Guest;
-use crate::bindings::rc_adapter::adapter::host_pollable::adopt;
 use crate::bindings::wasi::http0_2_12::types::{
     Duration, ErrorCode, FutureIncomingResponse, FutureTrailers, RequestOptions, Trailers,
 };
-use crate::bindings::wasi::io0_2_0_rc_2023_11_10::poll::Pollable;
+use crate::glue::{RcPollable as Pollable, adopt};
 use std::cell::RefCell;
 use std::collections::HashMap;
 

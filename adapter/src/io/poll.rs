@@ -73,6 +73,13 @@ impl GuestPollable for PollableRep {
     }
 
     fn block(&self) {
+        // One host pollable (a stream's, a body's): the host's own `block`, which needs no
+        // list lowered and nothing allocated. The most common wait of all.
+        if let Readiness::Host(pollables) = &self.0
+            && let [one] = pollables.as_slice()
+        {
+            return one.block();
+        }
         wait(&[&self.0]);
     }
 }

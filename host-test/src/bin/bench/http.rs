@@ -7,6 +7,10 @@
 //!   reactor adapter, plugged with the build `rc-adapter` picks (`proxy`), served with the
 //!   README's line (`wasmtime serve fixed.wasm`);
 //! - **A-nov**: `proxy_nov`, the same of the 11-10 era (cargo-component 0.5.0);
+//! - **A-whole**: `proxy_dec` plugged with the whole rc world (`--world command`: the `udp02`
+//!   build), served with `-S cli`;
+//! - **A-whole**: `proxy_dec` plugged with the whole rc world (`--world command`: the `udp02`
+//!   build), served with `-S cli`;
 //! - **B**: `proxy_p2`, built for wasm32-wasip2: native wasi:http 0.2 (served with `-S cli`,
 //!   which Rust's std for wasip2 needs).
 //!
@@ -19,7 +23,7 @@
 //! the `wasmtime serve` process's resident memory (VmRSS) every tenth of the way.
 
 use anyhow::{Result, ensure};
-use host_test::artifacts::{self, Era};
+use host_test::artifacts::{self, AdapterBuild, Era};
 use host_test::serve::{Connection, Server};
 use host_test::wasmtime_cli::readme_line_flags;
 use std::path::PathBuf;
@@ -51,6 +55,8 @@ pub fn run(options: &Options) -> Result<()> {
             server: Server::start(&component, flags)?,
         })
     };
+    let whole_world =
+        artifacts::legacy_plugged_with("proxy_dec", Era::Dec2023, Some(AdapterBuild::Udp02))?;
     let flavors = [
         start(
             "A",
@@ -62,46 +68,52 @@ pub fn run(options: &Options) -> Result<()> {
             artifacts::legacy_plugged("proxy_nov", Era::Nov2023)?,
             &plain,
         )?,
+        start("A-whole", whole_world, &whole)?,
         start("B", artifacts::guest("proxy_p2")?, &whole)?,
     ];
+    let b = flavors.len() - 1;
     println!(
         "HTTP through `wasmtime serve` 50.0.1, {CLIENTS} clients on kept-alive connections, \
          {}s a flavor a round, {} rounds; median requests/s and median per-round ratio to B",
         options.seconds, options.rounds
     );
-    println!(
-        "{:<20} {:>10} {:>10} {:>10}  {:>6} {:>6}",
-        "", "A", "A-nov", "B", "A/B", "nov/B"
-    );
+    print!("{:<20}", "");
+    for flavor in &flavors {
+        print!(" {:>9}", flavor.label);
+    }
+    for flavor in &flavors[..b] {
+        print!(" {:>9}", format!("{}/B", flavor.label));
+    }
+    println!();
     for (name, path, size) in WORKLOADS {
         let body: Vec<u8> = (0..size).map(|i| (i % 253) as u8).collect();
         // A warm-up: instances, compiled code and connections all made once.
         for flavor in &flavors {
             load(flavor, path, &body, Duration::from_millis(500))?;
         }
-        let mut rates: Vec<[f64; 3]> = Vec::new();
+        let mut rates: Vec<Vec<f64>> = Vec::new();
         for _ in 0..options.rounds {
-            let mut round = [0.0; 3];
-            for (i, flavor) in flavors.iter().enumerate() {
-                round[i] = load(
+            let mut round = Vec::new();
+            for flavor in &flavors {
+                round.push(load(
                     flavor,
                     path,
                     &body,
                     Duration::from_secs_f64(options.seconds),
-                )?;
+                )?);
             }
             rates.push(round);
         }
         let rate = |i: usize| median(rates.iter().map(|r| r[i]).collect());
-        let ratio = |i: usize| median(rates.iter().map(|r| r[i] / r[2]).collect());
-        println!(
-            "{name:<20} {:>10.0} {:>10.0} {:>10.0}  {:>6.2} {:>6.2}",
-            rate(0),
-            rate(1),
-            rate(2),
-            ratio(0),
-            ratio(1)
-        );
+        let ratio = |i: usize| median(rates.iter().map(|r| r[i] / r[b]).collect());
+        print!("{name:<20}");
+        for i in 0..flavors.len() {
+            print!(" {:>9.0}", rate(i));
+        }
+        for i in 0..b {
+            print!(" {:>9.2}", ratio(i));
+        }
+        println!();
     }
     println!();
     println!(
@@ -122,7 +134,7 @@ pub fn run(options: &Options) -> Result<()> {
         }
         let shown: Vec<String> = samples.iter().map(|m| format!("{m:.1}")).collect();
         println!(
-            "{:<6} start, 10%, 20%, 40% .. 100%: {}",
+            "{:<8} start, 10%, 20%, 40% .. 100%: {}",
             flavor.label,
             shown.join(" ")
         );
