@@ -33,7 +33,23 @@ pub enum Readiness {
     Outgoing(Rc<Cell<SendPermit>>),
     /// A host resource's readiness (streams, files, TCP, name lookup): ready when any of
     /// these is (a dual-stack TCP listener stands on two host sockets).
-    Host(Vec<p2::Pollable>),
+    Host(HostPollables),
+}
+
+/// The host pollables one rc pollable stands for: almost always one (a stream's, a body's,
+/// whose `subscribe` and drop are the waits of bulk data and HTTP), which needs no vector.
+pub enum HostPollables {
+    One(p2::Pollable),
+    Many(Vec<p2::Pollable>),
+}
+
+impl HostPollables {
+    pub fn iter(&self) -> std::slice::Iter<'_, p2::Pollable> {
+        match self {
+            HostPollables::One(one) => std::slice::from_ref(one).iter(),
+            HostPollables::Many(many) => many.iter(),
+        }
+    }
 }
 
 impl Readiness {
@@ -75,9 +91,7 @@ impl GuestPollable for PollableRep {
     fn block(&self) {
         // One host pollable (a stream's, a body's): the host's own `block`, which needs no
         // list lowered and nothing allocated. The most common wait of all.
-        if let Readiness::Host(pollables) = &self.0
-            && let [one] = pollables.as_slice()
-        {
+        if let Readiness::Host(HostPollables::One(one)) = &self.0 {
             return one.block();
         }
         wait(&[&self.0]);
@@ -181,7 +195,7 @@ fn indices(host: &[(u32, &p2::Pollable)], ready: Vec<u32>) -> Vec<u32> {
 
 impl Conv<Pollable> for p2::Pollable {
     fn conv(self) -> Pollable {
-        Pollable::new(PollableRep(Readiness::Host(vec![self])))
+        Pollable::new(PollableRep(Readiness::Host(HostPollables::One(self))))
     }
 }
 

@@ -10,7 +10,7 @@
 
 use crate::conv;
 use crate::dual_stack::{self, Layout, Side};
-use crate::io::poll::{PollableRep, Readiness};
+use crate::io::poll::{HostPollables, PollableRep, Readiness};
 use crate::rc::network::{ErrorCode, IpAddressFamily, IpSocketAddress, NetworkBorrow};
 use crate::rc::tcp::{
     Duration, Guest, GuestTcpSocket, InputStream, OutputStream, Pollable, ShutdownType, TcpSocket,
@@ -340,7 +340,7 @@ impl GuestTcpSocket for TcpSocketRep {
             Layout::Dual => hosts.iter().flatten().map(|h| h.subscribe()).collect(),
             _ => vec![self.host().subscribe()],
         };
-        Pollable::new(PollableRep(Readiness::Host(watched)))
+        Pollable::new(PollableRep(Readiness::Host(HostPollables::Many(watched))))
     }
 
     forward! {

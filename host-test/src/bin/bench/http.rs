@@ -1,4 +1,4 @@
-//! `bench http [--rounds R] [--seconds S] [--requests N]`: a 2023 HTTP proxy under the
+//! `bench http [--rounds R] [--seconds S] [--requests N] [--reuse N]`: a 2023 HTTP proxy under the
 //! wasmtime 50.0.1 `serve` CLI, against the same program built for native wasi:http 0.2,
 //! both served at once, side by side.
 //!
@@ -19,6 +19,8 @@
 //! answer) and `POST /echo` of 64 KiB. The table gives the median requests per second and
 //! the median of the per-round ratios to B's.
 //!
+//! `--reuse N` passes `--max-instance-reuse-count N` to every server.
+//!
 //! Memory: then `--requests` (default 100,000) GETs to each, one flavor at a time, reading
 //! the `wasmtime serve` process's resident memory (VmRSS) every tenth of the way.
 
@@ -33,6 +35,10 @@ pub struct Options {
     pub rounds: usize,
     pub seconds: f64,
     pub requests: u64,
+    /// `--max-instance-reuse-count N` for every server: an instance serves N requests, one
+    /// after another, so what making one costs is paid once for N (the default, 1, pays it
+    /// for every request).
+    pub reuse: Option<u32>,
 }
 
 struct Flavor {
@@ -47,8 +53,13 @@ const WORKLOADS: [(&str, &str, usize); 2] = [
 ];
 
 pub fn run(options: &Options) -> Result<()> {
-    let plain = readme_line_flags("serve", &[])?;
-    let whole = readme_line_flags("serve", &["-S cli"])?;
+    let mut plain = readme_line_flags("serve", &[])?;
+    let mut whole = readme_line_flags("serve", &["-S cli"])?;
+    if let Some(n) = options.reuse {
+        for flags in [&mut plain, &mut whole] {
+            flags.extend(["--max-instance-reuse-count".to_string(), n.to_string()]);
+        }
+    }
     let start = |label, component: PathBuf, flags: &[String]| -> Result<Flavor> {
         Ok(Flavor {
             label,
@@ -73,9 +84,13 @@ pub fn run(options: &Options) -> Result<()> {
     ];
     let b = flavors.len() - 1;
     println!(
-        "HTTP through `wasmtime serve` 50.0.1, {CLIENTS} clients on kept-alive connections, \
+        "HTTP through `wasmtime serve` 50.0.1{}, {CLIENTS} clients on kept-alive connections, \
          {}s a flavor a round, {} rounds; median requests/s and median per-round ratio to B",
-        options.seconds, options.rounds
+        options.reuse.map_or(String::new(), |n| format!(
+            " --max-instance-reuse-count {n}"
+        )),
+        options.seconds,
+        options.rounds
     );
     print!("{:<20}", "");
     for flavor in &flavors {

@@ -125,7 +125,8 @@ impl Bench {
 }
 
 /// Options that take a value; everything else starting with `--` is a switch.
-const VALUED: [&str; 14] = [
+const VALUED: [&str; 15] = [
+    "--reuse",
     "--seconds",
     "--requests",
     "--runs",
@@ -198,6 +199,7 @@ fn main() -> Result<()> {
             rounds: value_of(&args, "--rounds")?.unwrap_or(5),
             seconds: value_of(&args, "--seconds")?.unwrap_or(3.0),
             requests: value_of(&args, "--requests")?.unwrap_or(100_000),
+            reuse: value_of(&args, "--reuse")?,
         });
     }
     if what == "sync-probe" {
