@@ -22,25 +22,13 @@ pub(crate) fn compose(
     rc_imports: &[String],
 ) -> Result<Vec<u8>, PlugError> {
     let mut graph = CompositionGraph::new();
-    let adapter = Package::from_bytes("rc-adapter:adapter", None, adapter, graph.types_mut())
-        .map_err(|e| failed("reading the adapter", e.as_ref()))?;
-    let adapter = graph
-        .register_package(adapter)
-        .map_err(|e| failed("registering the adapter", &e))?;
-    let app = Package::from_bytes("legacy:app", None, app, graph.types_mut())
-        .map_err(|e| failed("reading the component", e.as_ref()))?;
-    let app = graph
-        .register_package(app)
-        .map_err(|e| failed("registering the component", &e))?;
+    let adapter = register(&mut graph, "rc-adapter:adapter", adapter, "the adapter")?;
+    let app = register(&mut graph, "legacy:app", app, "the component")?;
 
     let adapter_instance = graph.instantiate(adapter);
     let http_instance = match http {
         Some(http) => {
-            let http = Package::from_bytes("rc-adapter:http", None, http, graph.types_mut())
-                .map_err(|e| failed("reading the rc HTTP part", e.as_ref()))?;
-            let http = graph
-                .register_package(http)
-                .map_err(|e| failed("registering the rc HTTP part", &e))?;
+            let http = register(&mut graph, "rc-adapter:http", http, "the rc HTTP part")?;
             let instance = graph.instantiate(http);
             for name in crate::http::FROM_ADAPTER {
                 let export = graph
@@ -99,6 +87,20 @@ pub(crate) fn compose(
         return Err(PlugError::LeftUnplugged { imports: left });
     }
     Ok(bytes)
+}
+
+/// `bytes` as a package of the graph, named `name`; `what` says what it is in an error.
+fn register(
+    graph: &mut CompositionGraph,
+    name: &str,
+    bytes: &[u8],
+    what: &str,
+) -> Result<wac_graph::PackageId, PlugError> {
+    let package = Package::from_bytes(name, None, bytes, graph.types_mut())
+        .map_err(|e| failed(format!("reading {what}"), e.as_ref()))?;
+    graph
+        .register_package(package)
+        .map_err(|e| failed(format!("registering {what}"), &e))
 }
 
 fn failed(what: impl std::fmt::Display, e: &dyn std::error::Error) -> PlugError {
