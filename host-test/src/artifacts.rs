@@ -2,7 +2,7 @@
 //! user has (`cargo`, pinned by rust-toolchain.toml). Outputs go under `target/`.
 
 use anyhow::{Context, Result, bail};
-use rc_adapter::{Build, PlugOptions};
+use rc_adapter::{Build, PlugOptions, Route};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
@@ -51,8 +51,11 @@ pub enum AdapterBuild {
     /// As shipped, rc UDP over WASI 0.2.x (`rc-adapter plug --udp 0.2`).
     Udp02,
     /// As shipped for a wasi:http proxy host (`rc-adapter plug --world proxy`, the default
-    /// for a proxy).
+    /// for a proxy): made in place (`Route::Direct`) where the component allows.
     Proxy,
+    /// `Proxy`, composed with the proxy build's adapter component (`Route::Adapter`), as a
+    /// proxy the direct route cannot take is.
+    ProxyAdapter,
     /// `Udp03` with the `probe-stats` feature (`adapter/src/p3_udp/probe_stats.rs`), for
     /// `bench soak`, built by `scripts/build-adapter.sh probe-stats`.
     ProbeStats,
@@ -68,6 +71,7 @@ impl AdapterBuild {
             AdapterBuild::Udp03 => "-udp03",
             AdapterBuild::Udp02 => "-udp02",
             AdapterBuild::Proxy => "-proxy",
+            AdapterBuild::ProxyAdapter => "-proxy-adapter",
             AdapterBuild::ProbeStats => "-probe-stats",
         }
     }
@@ -76,7 +80,7 @@ impl AdapterBuild {
     pub fn build(self) -> Build {
         match self {
             AdapterBuild::Udp02 => Build::Udp02,
-            AdapterBuild::Proxy => Build::Proxy,
+            AdapterBuild::Proxy | AdapterBuild::ProxyAdapter => Build::Proxy,
             _ => Build::Udp03,
         }
     }
@@ -86,6 +90,7 @@ impl AdapterBuild {
         let options = PlugOptions::new().with_build(self.build());
         Ok(match self {
             AdapterBuild::ProbeStats => options.with_adapter(probe_stats_adapter()?),
+            AdapterBuild::ProxyAdapter => options.with_route(Route::Adapter),
             _ => options,
         })
     }

@@ -189,6 +189,70 @@ impl Connection {
     }
 }
 
+/// What `hold_open` saw: how many of the requests held open at once were served (200) and
+/// how many refused (500: `wasmtime serve` could not make an instance for them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub served: usize,
+    pub refused: usize,
+}
+
+/// Opens `n` requests to `port`, one after another, and holds them all open: each a `POST
+/// /echo` of two bytes of which only the first is sent. The echo handler answers before it
+/// reads the body, so the status line of a served request arrives while its instance waits
+/// for the second byte; a request the server has no instance for gets a 500. Once all are
+/// counted, each gets its second byte and ends. Nothing here depends on timing: the
+/// requests are open together because none can end before its last byte.
+pub fn hold_open(port: u16, n: usize) -> Result<Held> {
+    let mut held = Vec::with_capacity(n);
+    let mut count = Held {
+        served: 0,
+        refused: 0,
+    };
+    for _ in 0..n {
+        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+        stream.write_all(b"POST /echo HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 2\r\n\r\na")?;
+        let mut line = String::new();
+        BufReader::new(&stream).read_line(&mut line)?;
+        match line.split(' ').nth(1) {
+            Some("200") => count.served += 1,
+            Some("500") => count.refused += 1,
+            _ => bail!("held request: {line:?}"),
+        }
+        held.push(stream);
+    }
+    for mut stream in held {
+        // A refused request's connection may be closed already.
+        let _ = stream.write_all(b"b");
+    }
+    Ok(count)
+}
+
+/// The number of core instances `wasmtime serve` 50.0.1 counts in `component` (its pooling
+/// allocator's check, which counts fused-adapter modules too): what each request costs of
+/// the thousand it allows in all. Asked with a limit of one, `serve` refuses the component
+/// and says how many it has (a component of one core instance would be served instead: no
+/// component here is one).
+pub fn core_instances(component: &Path) -> Result<u32> {
+    crate::wasmtime_cli::check_version()?;
+    let out = Command::new("wasmtime")
+        .args(["serve", "-S", "cli", "--addr", "127.0.0.1:0"])
+        .args(["-O", "pooling-max-core-instances-per-component=1"])
+        .arg(component)
+        .stdout(Stdio::null())
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let count = stderr
+        .split("transitively contains ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok());
+    match count {
+        Some(n) => Ok(n),
+        None => bail!("wasmtime serve did not count core instances: {stderr}"),
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         // SAFETY: a plain syscall; the group is the child's own (`process_group(0)`).

@@ -37,6 +37,24 @@ pub struct Inspection {
     /// Whether the rc HTTP part is plugged beside the adapter: it imports rc `wasi:http`,
     /// and the build does not serve it itself (the proxy build does).
     pub http_part: bool,
+    /// How the build is plugged.
+    pub route: Route,
+    /// Why the proxy build is not made in place ([`Route::Direct`]), where it is not.
+    pub not_direct: Option<String>,
+}
+
+/// How a build is plugged into a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Route {
+    /// Composed with the build's adapter component (what `wac plug` would make).
+    Adapter,
+    /// The proxy build, made in place: the component's rc imports become the host's own
+    /// `@0.2.12` interfaces, and a small core module inside it serves what a proxy host
+    /// lacks (files, sockets, environment, exit, terminals). No adapter component: five
+    /// core instances a request where composing made nine, and every call the host's own.
+    /// The default for a proxy that can be made so.
+    Direct,
 }
 
 /// A proxy, a command or a reactor.
@@ -207,6 +225,16 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         None
     };
     let http = rc_imports.iter().any(|i| crate::http::is_rc_http(i));
+    // The proxy build is made in place where it can be; a given adapter is composed.
+    let direct = match (build, &options.adapter, options.route, &refusal) {
+        (Build::Proxy, None, None | Some(Route::Direct), None) => Some(crate::direct::check(component)),
+        _ => None,
+    };
+    let (route, not_direct) = match direct {
+        Some(Ok(())) => (Route::Direct, None),
+        Some(Err(why)) => (Route::Adapter, Some(why)),
+        None => (Route::Adapter, None),
+    };
     let command = WasmtimeCommand::new(
         proxy,
         build == Build::Proxy,
@@ -225,6 +253,8 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         command,
         refusal,
         http_part,
+        route,
+        not_direct,
     })
 }
 

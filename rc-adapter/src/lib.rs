@@ -20,6 +20,7 @@
 mod builds;
 mod command;
 mod compose;
+mod direct;
 mod error;
 mod http;
 mod inspect;
@@ -29,7 +30,7 @@ pub use builds::Build;
 pub use command::WasmtimeCommand;
 pub use error::PlugError;
 pub use http::INCOMING_HANDLER_0_2_0;
-pub use inspect::{Choice, Inspection, Kind, RUN_0_2_0, inspect, plugged_name};
+pub use inspect::{Choice, Inspection, Kind, RUN_0_2_0, Route, inspect, plugged_name};
 
 /// How to plug. `PlugOptions::new()` picks the build by the rule in
 /// [`Inspection::choice`] and plugs that build's own adapter.
@@ -44,6 +45,10 @@ pub struct PlugOptions {
     /// Without a `build`: a whole-world build (by the UDP rule) even for an HTTP proxy, which
     /// gets [`Build::Proxy`] by default.
     pub whole_world: bool,
+    /// How to plug the proxy build: [`Route::Direct`] where the component allows (the
+    /// default), or composed with its adapter ([`Route::Adapter`]). Other builds are always
+    /// composed.
+    pub route: Option<Route>,
 }
 
 impl PlugOptions {
@@ -62,6 +67,12 @@ impl PlugOptions {
     /// `wasmtime serve -S cli`), with the build the UDP rule picks.
     pub fn with_whole_world(mut self) -> PlugOptions {
         self.whole_world = true;
+        self
+    }
+
+    /// Plug the proxy build by `route`.
+    pub fn with_route(mut self, route: Route) -> PlugOptions {
+        self.route = Some(route);
         self
     }
 
@@ -95,9 +106,26 @@ pub struct Plugged {
 /// `wasi:http/incoming-handler@0.2.0` (the name `wasmtime serve` serves). Fails, saying why, on
 /// input it cannot fix; never returns a component that still imports an rc interface.
 pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugError> {
-    let inspection = inspect(component, options)?;
+    let mut inspection = inspect(component, options)?;
     if let Some(refusal) = inspection.refusal.clone() {
         return Err(refusal);
+    }
+    if inspection.route == Route::Direct {
+        match direct::plug(component) {
+            Ok(bytes) => {
+                return Ok(Plugged {
+                    bytes,
+                    build: inspection.build,
+                    command: inspection.command.clone(),
+                    inspection,
+                });
+            }
+            // The plan held, the rewrite did not: the adapter is composed instead.
+            Err(why) => {
+                inspection.route = Route::Adapter;
+                inspection.not_direct = Some(why);
+            }
+        }
     }
     let adapter = match &options.adapter {
         Some(bytes) => bytes,

@@ -1,5 +1,4 @@
 //! `wasi:http/types` (rc): what the host's functions are not.
-
 //!
 //! Compiled in two places: in `adapter/http` (the rc HTTP part beside a whole-world build),
 //! and in the adapter's proxy build itself. Each names, in `crate::glue`, the rc pollable
@@ -10,8 +9,9 @@ use crate::bindings::wasi::http0_2_12::types::{
     Duration, ErrorCode, FutureIncomingResponse, FutureTrailers, RequestOptions, Trailers,
 };
 use crate::glue::{RcPollable as Pollable, adopt};
-use std::cell::RefCell;
-use std::collections::HashMap;
+
+/// What a second 11-10 `future-trailers.get` says here.
+const TAKEN: &str = "future-trailers.get: the trailers were taken by an earlier get";
 
 impl Guest for crate::HttpRc {
     fn future_trailers_subscribe(future: &FutureTrailers) -> Pollable {
@@ -22,38 +22,19 @@ impl Guest for crate::HttpRc {
         adopt(future.subscribe())
     }
 
-    /// wasmtime 15 gave the same answer to every `get` once the trailers had come; 0.2.x
-    /// gives it once, then `err`. So the first answer is kept, by handle, until the host
-    /// says it was taken. A handle the host reuses for a new future gets the host's first
-    /// answer before any `err`, which replaces the old one.
+    /// 11-10's type, over 0.2.x's, which answers once and then `err`. wasmtime 15 gave the
+    /// same answer to every `get` once the trailers had come; that needs the future's
+    /// identity across calls, which this part does not have (the handle wasmtime lends it
+    /// for a borrowed host resource changes from call to call), so a second `get` says
+    /// `internal-error`. The direct proxy build, which the proxies this part serves get by
+    /// default, keeps the first answer by the component's own handle and gives it again
+    /// (`rc-adapter/src/direct/stubs.rs`).
     fn future_trailers_get_nov(
         future: &FutureTrailers,
     ) -> Option<Result<Option<Trailers>, ErrorCode>> {
-        thread_local! {
-            static TAKEN: RefCell<HashMap<u32, Result<Option<Trailers>, ErrorCode>>> =
-                RefCell::new(HashMap::new());
-        }
-        let handle = future.handle();
         match future.get()? {
-            Ok(answer) => {
-                let kept = match &answer {
-                    Ok(trailers) => Ok(trailers.as_ref().map(|t| t.clone())),
-                    Err(code) => Err(code.clone()),
-                };
-                TAKEN.with(|taken| taken.borrow_mut().insert(handle, kept));
-                Some(answer)
-            }
-            Err(()) => TAKEN.with(|taken| {
-                let taken = taken.borrow();
-                // Taken through the 12-05 `get`, which a legacy component cannot have.
-                let kept = taken
-                    .get(&handle)
-                    .expect("future-trailers.get: no first answer");
-                Some(match kept {
-                    Ok(trailers) => Ok(trailers.as_ref().map(|t| t.clone())),
-                    Err(code) => Err(code.clone()),
-                })
-            }),
+            Ok(answer) => Some(answer),
+            Err(()) => Some(Err(ErrorCode::InternalError(Some(TAKEN.to_string())))),
         }
     }
 

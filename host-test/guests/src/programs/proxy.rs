@@ -16,6 +16,8 @@
 //   GET  /outbound?host=H    one request to H:80: the error code
 //   GET  /world              what the rest of the world gives it: its environment, and the
 //                            file /data/greeting (the proxy build: nothing, no file)
+//   GET  /options            `request-options`' timeouts, set and read back
+//   POST /trailers-twice     the request's trailers, asked for twice
 //   GET  /exit               calls `exit(3)`
 //   GET  /trap-before        traps before it sets a response
 //   GET  /trap-after         sets a response, writes a little, then traps
@@ -83,6 +85,33 @@ impl Guest for Proxy {
                     Err(e) => format!("no file ({:?})\n", e.kind()),
                 });
                 respond(out, 200, &[], lines.concat().as_bytes())
+            }
+            "/options" => respond(out, 200, &[], timeouts().as_bytes()),
+            "/trailers-twice" => {
+                let body = request.consume().expect("consume");
+                let input = body.stream().expect("stream");
+                loop {
+                    match input.read(64 * 1024) {
+                        Ok(chunk) if chunk.is_empty() => input.subscribe().block(),
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+                drop(input);
+                let future = IncomingBody::finish(body);
+                let first = loop {
+                    match trailers_get(&future) {
+                        Some(answer) => break answer,
+                        None => future.subscribe().block(),
+                    }
+                };
+                let second = match second_get(&future) {
+                    Ok(Some(answer)) => describe_trailers(&answer),
+                    Ok(None) => "none yet".to_string(),
+                    Err(taken) => taken.to_string(),
+                };
+                let text = format!("first: {}\nsecond: {second}\n", describe_trailers(&first));
+                respond(out, 200, &[], text.as_bytes())
             }
             "/exit" => std::process::exit(3),
             "/trap-before" => unreachable!("trapping before the response is set"),
@@ -211,4 +240,20 @@ fn with_trailers(out: ResponseOutparam) {
     drop(stream);
     let trailers = Fields::from_list(&[("x-trailer".to_string(), b"done".to_vec())]).expect("trailers");
     OutgoingBody::finish(outgoing, Some(trailers)).expect("finish");
+}
+
+/// An answer of `future-trailers.get`, in a line.
+fn describe_trailers(answer: &Result<Option<api::http::types::Trailers>, api::http::types::ErrorCode>) -> String {
+    match answer {
+        Ok(Some(trailers)) => {
+            let entries: Vec<String> = trailers
+                .entries()
+                .into_iter()
+                .map(|(k, v)| format!("{k}: {}", String::from_utf8_lossy(&v)))
+                .collect();
+            format!("[{}]", entries.join(", "))
+        }
+        Ok(None) => "no trailers".to_string(),
+        Err(code) => format!("error {code:?}"),
+    }
 }

@@ -17,3 +17,31 @@ fn trailers_get(
 ) -> Option<Result<Option<api::http::types::Trailers>, api::http::types::ErrorCode>> {
     future.get()
 }
+
+/// The request's trailers asked for again: 11-10 (wasmtime 15) answered the same again.
+#[allow(dead_code)]
+fn second_get(future: &api::http::types::FutureTrailers) -> Result<TrailersAnswer, &'static str> {
+    Ok(future.get())
+}
+
+/// What `future-trailers.get` answers, in 12-05's terms.
+#[allow(dead_code)]
+type TrailersAnswer =
+    Option<Result<Option<api::http::types::Trailers>, api::http::types::ErrorCode>>;
+
+/// `request-options`' three timeouts set and read back (11-10: `-ms` names).
+#[allow(dead_code)]
+fn timeouts() -> String {
+    let options = api::http::types::RequestOptions::new();
+    let set = [
+        options.set_connect_timeout_ms(Some(1_000)),
+        options.set_first_byte_timeout_ms(Some(2_000)),
+        options.set_between_bytes_timeout_ms(Some(3_000)),
+    ];
+    let got = [
+        options.connect_timeout_ms(),
+        options.first_byte_timeout_ms(),
+        options.between_bytes_timeout_ms(),
+    ];
+    format!("set {set:?}, got {got:?}\n")
+}
