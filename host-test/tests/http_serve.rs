@@ -396,3 +396,24 @@ fn request_options_and_a_second_trailers_get_answer_as_their_era_did() -> Result
     }
     Ok(())
 }
+
+/// The one thing the direct route changes by making rc pollables the host's own: a zero
+/// timer says `false` to its first `ready` on wasmtime 50 (it yields to the host's event loop
+/// once), where wasmtime 15, and the adapter, said `true`. A `poll` of it (what a preview1
+/// adapter does) finds it ready on both.
+#[test]
+fn a_zero_timer_is_ready_as_the_host_says() -> Result<()> {
+    for (era, build) in each_proxy() {
+        let server = serve(&proxy(era, build)?)?;
+        let want = match build {
+            AdapterBuild::ProxyAdapter => "ready [true, true], poll [0]\n",
+            _ => "ready [false, true], poll [0]\n",
+        };
+        assert_eq!(server.get("/timer-zero")?.text(), want, "{era:?} {build:?}");
+    }
+    assert_eq!(
+        native()?.get("/timer-zero")?.text(),
+        "ready [false, true], poll [0]\n"
+    );
+    Ok(())
+}

@@ -227,7 +227,9 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
     let http = rc_imports.iter().any(|i| crate::http::is_rc_http(i));
     // The proxy build is made in place where it can be; a given adapter is composed.
     let direct = match (build, &options.adapter, options.route, &refusal) {
-        (Build::Proxy, None, None | Some(Route::Direct), None) => Some(crate::direct::check(component)),
+        (Build::Proxy, None, None | Some(Route::Direct), None) => {
+            Some(crate::direct::check(component))
+        }
         _ => None,
     };
     let (route, not_direct) = match direct {

@@ -16,8 +16,11 @@
 //! stub a function has no signature for) is [`Unsupported`], and the proxy build's adapter
 //! is plugged instead.
 
+mod instance_type;
+mod needs;
 mod plan;
 mod rewrite;
+mod seen;
 mod stubs;
 mod table;
 

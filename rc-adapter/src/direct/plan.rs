@@ -1,81 +1,24 @@
-//! The first pass over the component: what it defines where, at its top level, and what the
-//! rewrite changes. Nothing is written here; `rewrite.rs` follows the plan.
+//! What the rewrite changes, decided from the first pass (`seen.rs`). Nothing is written
+//! here; `rewrite.rs` follows the plan.
 //!
-//! Every item of a component has an index in its kind's index space, given in the order of
-//! definition, and a position (`pos`) here: its number among all top-level definitions. The
-//! rewrite removes some items (the imports a proxy host has nothing for, and the functions
+//! The rewrite removes some items (the imports a proxy host has nothing for, and the functions
 //! aliased from them), replaces some one for one (their resource types become the
 //! component's own; their lowered functions become stubs), and adds the stub module and what
 //! it needs right after the last definition it needs (`insert_after`). `Maps` turns each old
 //! index into its new one.
 
-use super::stubs::{self, Import, Sig, StubFunc};
+use super::needs::{Needs, realloc_sig};
+use super::seen::{Origin, Seen, Space, describe, first_pass, instance_exports};
+use super::stubs::{self, Sig, StubFunc};
 use super::table::{self, Serves, Stub};
 use crate::inspect::RC;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use wasmparser::{
-    CanonicalFunction, CanonicalOption, ComponentAlias, ComponentExternalKind,
-    ComponentOuterAliasKind, ComponentType, ComponentTypeRef, ExternalKind,
-    InstanceTypeDeclaration, Parser, Payload, TypeBounds, ValidPayload, Validator, WasmFeatures,
-};
+use std::collections::{HashMap, HashSet};
+use wasmparser::{ComponentTypeRef, TypeBounds};
+
+pub(crate) use super::seen::Kind;
 
 /// Why a component cannot be plugged directly (it is plugged with the adapter instead).
 pub(crate) type Unsupported = String;
-
-/// Where an item came from, where that matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Origin<'a> {
-    /// `alias export $instance "name"`.
-    Export { instance: u32, name: &'a str },
-    /// `canon lower $func`, with the memory and `realloc` it writes through.
-    Lower {
-        func: u32,
-        memory: Option<u32>,
-        realloc: Option<u32>,
-    },
-    Other,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Def<'a> {
-    pos: u32,
-    origin: Origin<'a>,
-}
-
-/// The definitions of one index space, in index order.
-type Space<'a> = Vec<Def<'a>>;
-
-/// The index spaces the rewrite follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Type,
-    Func,
-    Instance,
-    CoreFunc,
-    CoreMemory,
-    CoreInstance,
-    Module,
-    /// Anything else (kept as it is).
-    Other,
-}
-
-/// What the first pass saw.
-#[derive(Default)]
-struct Seen<'a> {
-    types: Space<'a>,
-    funcs: Space<'a>,
-    instances: Space<'a>,
-    core_funcs: Space<'a>,
-    core_memories: Space<'a>,
-    core_instances: Space<'a>,
-    modules: Space<'a>,
-    /// Instance types, by type index.
-    instance_types: HashMap<u32, Box<[InstanceTypeDeclaration<'a>]>>,
-    /// Instance imports: `(instance index, name, type index)`.
-    imports: Vec<(u32, &'a str, u32)>,
-    /// Every top-level definition in order (its position): its kind, and its index there.
-    entries: Vec<(Kind, u32)>,
-}
 
 /// What happens to an rc import.
 #[derive(Debug, Clone)]
@@ -131,8 +74,18 @@ pub(crate) struct Plan {
     pub type_edits: HashMap<u32, TypeEdit>,
     /// Function aliases renamed (old index -> host name).
     pub renamed_funcs: HashMap<u32, String>,
-    /// Type aliases that become resource types of the component's own.
-    pub own_resources: HashSet<u32>,
+    /// Function aliases of a removed import made aliases of a host function of the same
+    /// type instead (old index -> old instance index of the host import, its name).
+    pub redirected_funcs: HashMap<u32, (u32, &'static str)>,
+    /// Type aliases that become resource types of the component's own: old index -> the
+    /// first alias of the same type, which defines it (later ones alias that one).
+    pub own_resources: HashMap<u32, u32>,
+    /// Type aliases of other types of the imports removed: they become a placeholder, and
+    /// any use of one makes the plan wrong. Only the instance types of removed imports
+    /// used them, and those are emptied.
+    pub placeholders: HashSet<u32>,
+    /// The instance types of the imports removed, which become empty.
+    pub emptied_types: HashSet<u32>,
     /// Lowered functions replaced by stubs: old core function index -> stub.
     pub replaced: HashMap<u32, usize>,
     /// The stub module, if any function needs a stub.
@@ -171,193 +124,6 @@ pub(crate) fn plan(component: &[u8]) -> Result<Plan, Unsupported> {
     decide(seen, &types)
 }
 
-fn first_pass(component: &[u8]) -> wasmparser::Result<(Seen<'_>, wasmparser::types::Types)> {
-    let mut seen = Seen::default();
-    let mut validator = Validator::new_with_features(WasmFeatures::all());
-    let mut depth = 0u32;
-    let mut pos = 0u32;
-    let mut types = None;
-    // Defines the next item of `space`, of `kind`; `skip!` one the rewrite does not follow.
-    macro_rules! next {
-        ($space:ident, $kind:ident, $origin:expr) => {{
-            seen.entries.push((Kind::$kind, seen.$space.len() as u32));
-            seen.$space.push(Def { pos, origin: $origin });
-            pos += 1;
-        }};
-    }
-    macro_rules! skip {
-        () => {{
-            seen.entries.push((Kind::Other, 0));
-            pos += 1;
-        }};
-    }
-    for payload in Parser::new(0).parse_all(component) {
-        let payload = payload?;
-        if let ValidPayload::End(t) = validator.payload(&payload)?
-            && depth == 0
-        {
-            types = Some(t);
-        }
-        match payload {
-            Payload::ModuleSection { .. } => {
-                if depth == 0 {
-                    next!(modules, Module, Origin::Other);
-                }
-                depth += 1;
-                continue;
-            }
-            Payload::ComponentSection { .. } => {
-                if depth == 0 {
-                    skip!(); // components are kept as they are
-                }
-                depth += 1;
-                continue;
-            }
-            Payload::End(_) => {
-                depth = depth.saturating_sub(1);
-                continue;
-            }
-            _ if depth > 0 => continue,
-            _ => {}
-        }
-        match payload {
-            Payload::ComponentTypeSection(section) => {
-                for ty in section {
-                    if let ComponentType::Instance(decls) = ty? {
-                        seen.instance_types.insert(seen.types.len() as u32, decls);
-                    }
-                    next!(types, Type, Origin::Other);
-                }
-            }
-            Payload::ComponentImportSection(section) => {
-                for import in section {
-                    let import = import?;
-                    match import.ty {
-                        ComponentTypeRef::Instance(ty) => {
-                            let index = seen.instances.len() as u32;
-                            seen.imports.push((index, import.name.name, ty));
-                            next!(instances, Instance, Origin::Other);
-                        }
-                        ComponentTypeRef::Func(_) => next!(funcs, Func, Origin::Other),
-                        ComponentTypeRef::Type(_) => next!(types, Type, Origin::Other),
-                        ComponentTypeRef::Module(_) => next!(modules, Module, Origin::Other),
-                        _ => skip!(),
-                    }
-                }
-            }
-            Payload::ComponentAliasSection(section) => {
-                for alias in section {
-                    match alias? {
-                        ComponentAlias::InstanceExport {
-                            kind,
-                            instance_index,
-                            name,
-                        } => {
-                            let origin = Origin::Export {
-                                instance: instance_index,
-                                name,
-                            };
-                            match kind {
-                                ComponentExternalKind::Func => next!(funcs, Func, origin),
-                                ComponentExternalKind::Type => next!(types, Type, origin),
-                                ComponentExternalKind::Instance => {
-                                    next!(instances, Instance, origin)
-                                }
-                                ComponentExternalKind::Module => next!(modules, Module, origin),
-                                _ => skip!(),
-                            }
-                        }
-                        ComponentAlias::CoreInstanceExport { kind, .. } => match kind {
-                            ExternalKind::Func => next!(core_funcs, CoreFunc, Origin::Other),
-                            ExternalKind::Memory => next!(core_memories, CoreMemory, Origin::Other),
-                            _ => skip!(),
-                        },
-                        ComponentAlias::Outer { kind, .. } => match kind {
-                            ComponentOuterAliasKind::Type => next!(types, Type, Origin::Other),
-                            ComponentOuterAliasKind::CoreModule => {
-                                next!(modules, Module, Origin::Other)
-                            }
-                            _ => skip!(),
-                        },
-                    }
-                }
-            }
-            Payload::ComponentCanonicalSection(section) => {
-                for canon in section {
-                    match canon? {
-                        CanonicalFunction::Lift { .. } => next!(funcs, Func, Origin::Other),
-                        CanonicalFunction::Lower {
-                            func_index,
-                            options,
-                        } => {
-                            let option = |f: fn(&CanonicalOption) -> Option<u32>| {
-                                options.iter().find_map(f)
-                            };
-                            let origin = Origin::Lower {
-                                func: func_index,
-                                memory: option(|o| match o {
-                                    CanonicalOption::Memory(m) => Some(*m),
-                                    _ => None,
-                                }),
-                                realloc: option(|o| match o {
-                                    CanonicalOption::Realloc(r) => Some(*r),
-                                    _ => None,
-                                }),
-                            };
-                            next!(core_funcs, CoreFunc, origin)
-                        }
-                        _ => next!(core_funcs, CoreFunc, Origin::Other),
-                    }
-                }
-            }
-            Payload::InstanceSection(section) => {
-                for _ in section {
-                    next!(core_instances, CoreInstance, Origin::Other);
-                }
-            }
-            Payload::ComponentInstanceSection(section) => {
-                for _ in section {
-                    next!(instances, Instance, Origin::Other);
-                }
-            }
-            Payload::ComponentExportSection(section) => {
-                for export in section {
-                    match export?.kind {
-                        ComponentExternalKind::Func => next!(funcs, Func, Origin::Other),
-                        ComponentExternalKind::Type => next!(types, Type, Origin::Other),
-                        ComponentExternalKind::Instance => {
-                            next!(instances, Instance, Origin::Other)
-                        }
-                        ComponentExternalKind::Module => next!(modules, Module, Origin::Other),
-                        _ => skip!(),
-                    }
-                }
-            }
-            Payload::CoreTypeSection(section) => {
-                for _ in section {
-                    skip!();
-                }
-            }
-            _ => {}
-        }
-    }
-    let types = types.expect("a component ends");
-    Ok((seen, types))
-}
-
-/// The exports of an instance type: `name -> what`.
-fn instance_exports<'a>(
-    decls: &[InstanceTypeDeclaration<'a>],
-) -> BTreeMap<&'a str, ComponentTypeRef> {
-    decls
-        .iter()
-        .filter_map(|d| match d {
-            InstanceTypeDeclaration::Export { name, ty } => Some((name.name, *ty)),
-            _ => None,
-        })
-        .collect()
-}
-
 fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, Unsupported> {
     // The rc imports: the host's, or removed.
     let mut imports = HashMap::new();
@@ -376,7 +142,11 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         }
         let serves = table::serves(name).ok_or(format!("a proxy host has nothing for {name}"))?;
         let plan = match serves {
-            Serves::Host { name: host, renames, .. } => {
+            Serves::Host {
+                name: host,
+                renames,
+                ..
+            } => {
                 if !names.insert(host) {
                     return Err(format!("{name} and another import are both {host}"));
                 }
@@ -407,6 +177,12 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         imports.insert(instance, plan);
     }
     let removed = |instance: u32| matches!(imports.get(&instance), Some(ImportPlan::Removed));
+    let emptied_types: HashSet<u32> = seen
+        .imports
+        .iter()
+        .filter(|(instance, ..)| removed(*instance))
+        .map(|&(.., ty)| ty)
+        .collect();
     let import_type = |instance: u32| {
         seen.imports
             .iter()
@@ -416,6 +192,7 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
 
     // Functions and types aliased from them.
     let mut renamed_funcs = HashMap::new();
+    let mut redirected_funcs = HashMap::new();
     let mut stub_of: HashMap<u32, (Stub, &str)> = HashMap::new();
     let mut removed_funcs = HashSet::new();
     for (f, def) in seen.funcs.iter().enumerate() {
@@ -434,11 +211,31 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         {
             renamed_funcs.insert(f, host.clone());
         }
-        if let Some(stub) = serves.stub(name) {
-            stub_of.insert(f, (stub, name));
+        match serves.stub(name) {
+            Some(Stub::Random(host)) => {
+                let random = *host_instances.get(table::RANDOM_HOST).ok_or(format!(
+                    "{} needs {}, which it does not import",
+                    describe(&seen, f),
+                    table::RANDOM_HOST
+                ))?;
+                let (_, ty) = import_type(random).expect("an import");
+                if !instance_exports(&seen.instance_types[&ty]).contains_key(host) {
+                    return Err(format!(
+                        "its {} does not declare {host}",
+                        table::RANDOM_HOST
+                    ));
+                }
+                removed_funcs.remove(&f);
+                redirected_funcs.insert(f, (random, host));
+            }
+            Some(stub) => {
+                stub_of.insert(f, (stub, name));
+            }
+            None => {}
         }
     }
-    let mut own_resources = HashSet::new();
+    let mut own_resources = HashMap::new();
+    let mut placeholders = HashSet::new();
     let mut local_resources: HashMap<(u32, &str), u32> = HashMap::new();
     for (t, def) in seen.types.iter().enumerate() {
         let Origin::Export { instance, name } = def.origin else {
@@ -451,10 +248,13 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         let exports = instance_exports(&seen.instance_types[&ty]);
         match exports.get(name) {
             Some(ComponentTypeRef::Type(TypeBounds::SubResource)) => {
-                own_resources.insert(t as u32);
-                local_resources.insert((instance, name), t as u32);
+                let first = *local_resources.entry((instance, name)).or_insert(t as u32);
+                own_resources.insert(t as u32, first);
             }
-            _ => return Err(format!("{interface} has no stub for its type {name}")),
+            Some(ComponentTypeRef::Type(TypeBounds::Eq(_))) => {
+                placeholders.insert(t as u32);
+            }
+            _ => return Err(format!("{interface} has no stub for its {name}")),
         }
     }
     for space in [&seen.instances, &seen.modules] {
@@ -463,7 +263,9 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
                 && removed(instance)
             {
                 let (interface, _) = import_type(instance).expect("an import");
-                return Err(format!("{interface} is used beyond its functions and resources"));
+                return Err(format!(
+                    "{interface} is used beyond its functions and resources"
+                ));
             }
         }
     }
@@ -472,7 +274,7 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
     let mut needs = Needs::default();
     let mut replaced = HashMap::new();
     let mut funcs: Vec<StubFunc> = Vec::new();
-    let mut first_replaced = u32::MAX;
+    let mut first_replaced = (u32::MAX, String::new());
     for (k, def) in seen.core_funcs.iter().enumerate() {
         let Origin::Lower {
             func,
@@ -496,18 +298,16 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
             needs.after(seen.core_funcs[realloc as usize].pos);
         }
         for (interface, host_func, through_memory, host_sig) in table::host_calls(stub) {
-            let instance = *host_instances
-                .get(interface)
-                .ok_or(format!("the stub for {name} needs {interface}, which it does not import"))?;
+            let instance = *host_instances.get(interface).ok_or(format!(
+                "the stub for {name} needs {interface}, which it does not import"
+            ))?;
             needs.after(seen.instances[instance as usize].pos);
             let (memory, realloc) = match through_memory {
                 true => (memory, realloc),
                 false => (None, None),
             };
-            if through_memory {
-                if let Some(r) = realloc {
-                    needs.after(seen.core_funcs[r as usize].pos);
-                }
+            if let (true, Some(r)) = (through_memory, realloc) {
+                needs.after(seen.core_funcs[r as usize].pos);
             }
             let new = needs.lower(instance, host_func, memory, realloc);
             calls.push(needs.func(StubArg::NewCoreFunc(new), host_sig));
@@ -535,10 +335,21 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
             calls.push(needs.func(StubArg::NewCoreFunc(new), sig));
         }
         if let Some(m) = memory {
-            needs.memory(m)?;
-            needs.after(seen.core_memories[m as usize].pos);
+            // The first alias of the same memory: components alias one memory many times.
+            let first = match seen.core_memories[m as usize].origin {
+                origin @ Origin::Export { .. } => seen
+                    .core_memories
+                    .iter()
+                    .position(|d| d.origin == origin)
+                    .unwrap_or(m as usize) as u32,
+                _ => m,
+            };
+            needs.memory(first)?;
+            needs.after(seen.core_memories[first as usize].pos);
         }
-        first_replaced = first_replaced.min(def.pos);
+        if def.pos < first_replaced.0 {
+            first_replaced = (def.pos, name.to_string());
+        }
         let func = StubFunc { stub, sig, calls };
         let index = funcs
             .iter()
@@ -550,8 +361,11 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         replaced.insert(k as u32, index);
     }
     let insert_after = needs.insert_after.unwrap_or(0);
-    if !replaced.is_empty() && first_replaced <= insert_after {
-        return Err("a stubbed function is lowered before what its stub needs exists".into());
+    if !replaced.is_empty() && first_replaced.0 <= insert_after {
+        return Err(format!(
+            "its {} is lowered before what the stubs need (position {} <= {insert_after})",
+            first_replaced.1, first_replaced.0
+        ));
     }
     let (stub_imports, stub_args) = needs.imports();
     let stub_module = match funcs.is_empty() {
@@ -564,7 +378,10 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         imports,
         type_edits,
         renamed_funcs,
+        redirected_funcs,
         own_resources,
+        placeholders,
+        emptied_types,
         replaced,
         stub_module,
         stub_args,
@@ -574,101 +391,6 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         entries: seen.entries,
         maps,
     })
-}
-
-/// What the stub module imports and what is added for it.
-#[derive(Default)]
-struct Needs {
-    memory: Option<u32>,
-    funcs: Vec<(StubArg, Sig)>,
-    new_funcs: Vec<(u32, String)>,
-    new_core_funcs: Vec<NewCoreFunc>,
-    insert_after: Option<u32>,
-}
-
-impl Needs {
-    /// The stub module must come after position `pos`.
-    fn after(&mut self, pos: u32) {
-        self.insert_after = Some(self.insert_after.map_or(pos, |p| p.max(pos)));
-    }
-
-    fn memory(&mut self, memory: u32) -> Result<(), Unsupported> {
-        match self.memory.replace(memory) {
-            Some(other) if other != memory => Err("its stubs would write to two memories".into()),
-            _ => Ok(()),
-        }
-    }
-
-    /// The stub module's function import of `arg`: its index among the module's functions.
-    fn func(&mut self, arg: StubArg, sig: Sig) -> u32 {
-        let same = |a: &StubArg| match (a, &arg) {
-            (StubArg::CoreFunc(x), StubArg::CoreFunc(y)) => x == y,
-            (StubArg::NewCoreFunc(x), StubArg::NewCoreFunc(y)) => x == y,
-            _ => false,
-        };
-        match self.funcs.iter().position(|(a, _)| same(a)) {
-            Some(i) => i as u32,
-            None => {
-                self.funcs.push((arg, sig));
-                self.funcs.len() as u32 - 1
-            }
-        }
-    }
-
-    /// A lowering of the host's `func` in the `instance` import, added once.
-    fn lower(
-        &mut self,
-        instance: u32,
-        func: &str,
-        memory: Option<u32>,
-        realloc: Option<u32>,
-    ) -> usize {
-        let alias = match self
-            .new_funcs
-            .iter()
-            .position(|(i, f)| *i == instance && f == func)
-        {
-            Some(a) => a,
-            None => {
-                self.new_funcs.push((instance, func.to_string()));
-                self.new_funcs.len() - 1
-            }
-        };
-        let existing = self.new_core_funcs.iter().position(|c| {
-            matches!(c, NewCoreFunc::Lower { func: f, memory: m, realloc: r }
-                if *f == alias && *m == memory && *r == realloc)
-        });
-        existing.unwrap_or_else(|| {
-            self.new_core_funcs.push(NewCoreFunc::Lower {
-                func: alias,
-                memory,
-                realloc,
-            });
-            self.new_core_funcs.len() - 1
-        })
-    }
-
-    /// The module's imports (its memory first), and what each is.
-    fn imports(&self) -> (Vec<Import>, Vec<StubArg>) {
-        let mut imports = Vec::new();
-        let mut args = Vec::new();
-        if let Some(memory) = self.memory {
-            imports.push(Import::Memory);
-            args.push(StubArg::Memory(memory));
-        }
-        for (arg, sig) in &self.funcs {
-            imports.push(Import::Func(sig.clone()));
-            args.push(*arg);
-        }
-        (imports, args)
-    }
-}
-
-fn realloc_sig() -> Sig {
-    Sig {
-        params: vec![wasm_encoder::ValType::I32; 4],
-        results: vec![wasm_encoder::ValType::I32],
-    }
 }
 
 /// The core signature of the core function `k`.
@@ -687,21 +409,6 @@ fn core_sig(types: &wasmparser::types::Types, k: u32) -> Result<Sig, Unsupported
     })
 }
 
-/// `interface`'s `function`, for a message.
-fn describe(seen: &Seen, func: u32) -> String {
-    match seen.funcs[func as usize].origin {
-        Origin::Export { instance, name } => {
-            let interface = seen
-                .imports
-                .iter()
-                .find(|(i, ..)| *i == instance)
-                .map_or("?", |(_, n, _)| n);
-            format!("{interface}'s {name}")
-        }
-        _ => format!("function {func}"),
-    }
-}
-
 fn maps(
     seen: &Seen,
     imports: &HashMap<u32, ImportPlan>,
@@ -711,7 +418,12 @@ fn maps(
     stub_module: u32,
 ) -> Maps {
     /// New indices: removed items dropped, `added` items counted after `insert_after`.
-    fn shift(space: &Space, removed: &dyn Fn(u32) -> bool, added: u32, after: u32) -> (Vec<Option<u32>>, u32) {
+    fn shift(
+        space: &Space,
+        removed: &dyn Fn(u32) -> bool,
+        added: u32,
+        after: u32,
+    ) -> (Vec<Option<u32>>, u32) {
         let mut map = Vec::with_capacity(space.len());
         let mut next = 0u32;
         let mut first_added = None;

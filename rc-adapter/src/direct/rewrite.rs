@@ -3,20 +3,18 @@
 //! renamed, dropped or replaced one by one, and every index goes through `Maps`. Nested
 //! components are re-encoded as they are, but for what they alias from the top level.
 
-use super::plan::{ImportPlan, Kind, NewCoreFunc, Plan, StubArg, TypeEdit, Unsupported};
+use super::plan::{ImportPlan, Kind, NewCoreFunc, Plan, StubArg, Unsupported};
 use crate::inspect::plugged_name;
 use std::convert::Infallible;
+use wasm_encoder::ComponentOuterAliasKind;
 use wasm_encoder::reencode::{Error, Reencode, ReencodeComponent, component_utils};
 use wasm_encoder::{
     Alias, CanonicalFunctionSection, CanonicalOption, Component, ComponentAliasSection,
     ComponentExportKind, ComponentExportSection, ComponentImportSection, ComponentSectionId,
-    ComponentTypeRef, ComponentTypeSection, ComponentValType, ExportKind, InstanceSection,
-    InstanceType, ModuleArg, RawSection, ValType,
+    ComponentTypeSection, ExportKind, InstanceSection, InstanceType, ModuleArg, PrimitiveValType,
+    RawSection, ValType,
 };
-use wasmparser::{
-    ComponentAlias, ComponentDefinedType, ComponentExternalKind, ComponentOuterAliasKind,
-    ComponentType, InstanceTypeDeclaration, Parser, Payload, TypeBounds,
-};
+use wasmparser::{ComponentAlias, ComponentType, Parser, Payload};
 
 /// `component` as `plan` says, validated (but for function bodies, which are the input's or
 /// the stub module's, checked when it was made).
@@ -48,7 +46,7 @@ fn validate(bytes: &[u8]) -> wasmparser::Result<()> {
     Ok(())
 }
 
-struct Rewriter<'p> {
+pub(crate) struct Rewriter<'p> {
     plan: &'p Plan,
     /// 0 at the top level; nested components, and types' declarations, are deeper.
     depth: u32,
@@ -58,7 +56,7 @@ struct Rewriter<'p> {
     misuse: Option<String>,
 }
 
-type Re<T> = std::result::Result<T, Error<Infallible>>;
+pub(crate) type Re<T> = std::result::Result<T, Error<Infallible>>;
 
 impl Reencode for Rewriter<'_> {
     type Error = Infallible;
@@ -72,6 +70,20 @@ impl Reencode for Rewriter<'_> {
 }
 
 impl ReencodeComponent for Rewriter<'_> {
+    fn component_type_index(&mut self, ty: u32) -> u32 {
+        if self.depth == 0 {
+            self.not_placeholder(ty);
+        }
+        ty
+    }
+
+    fn outer_component_type_index(&mut self, count: u32, ty: u32) -> u32 {
+        if self.depth == count {
+            self.not_placeholder(ty);
+        }
+        ty
+    }
+
     fn component_func_index(&mut self, func: u32) -> u32 {
         match self.depth {
             0 => self.kept(self.plan.maps.funcs[func as usize], "a function", func),
@@ -81,7 +93,11 @@ impl ReencodeComponent for Rewriter<'_> {
 
     fn component_instance_index(&mut self, instance: u32) -> u32 {
         match self.depth {
-            0 => self.kept(self.plan.maps.instances[instance as usize], "an import", instance),
+            0 => self.kept(
+                self.plan.maps.instances[instance as usize],
+                "an import",
+                instance,
+            ),
             _ => instance,
         }
     }
@@ -173,6 +189,10 @@ impl ReencodeComponent for Rewriter<'_> {
                 for ty in section {
                     let (_, index) = self.plan.entries[self.pos];
                     match (ty?, self.plan.type_edits.get(&index)) {
+                        // Only the import removed used it.
+                        _ if self.plan.emptied_types.contains(&index) => {
+                            types.instance(&InstanceType::new());
+                        }
                         (ComponentType::Instance(decls), Some(edit)) => {
                             types.instance(&self.edited_instance_type(decls, edit)?);
                         }
@@ -212,7 +232,7 @@ impl ReencodeComponent for Rewriter<'_> {
                     let (kind, index) = self.plan.entries[self.pos];
                     match (kind, alias) {
                         (Kind::Func, _) if self.plan.maps.funcs[index as usize].is_none() => {}
-                        (Kind::Type, _) if self.plan.own_resources.contains(&index) => {
+                        (Kind::Type, _) if self.plan.own_resources.get(&index) == Some(&index) => {
                             // A resource type of the component's own, for no handle a
                             // guest can obtain but through a stub.
                             flush(component, &mut aliases);
@@ -220,12 +240,32 @@ impl ReencodeComponent for Rewriter<'_> {
                             types.resource(ValType::I32, None);
                             component.section(&types);
                         }
-                        (
-                            Kind::Func,
-                            ComponentAlias::InstanceExport {
-                                instance_index, ..
-                            },
-                        ) if self.plan.renamed_funcs.contains_key(&index) => {
+                        (Kind::Type, _) if self.plan.own_resources.contains_key(&index) => {
+                            // The same resource again.
+                            aliases.alias(Alias::Outer {
+                                kind: ComponentOuterAliasKind::Type,
+                                count: 0,
+                                index: self.plan.own_resources[&index],
+                            });
+                        }
+                        (Kind::Type, _) if self.plan.placeholders.contains(&index) => {
+                            flush(component, &mut aliases);
+                            let mut types = ComponentTypeSection::new();
+                            types.defined_type().primitive(PrimitiveValType::Bool);
+                            component.section(&types);
+                        }
+                        (Kind::Func, _) if self.plan.redirected_funcs.contains_key(&index) => {
+                            let (instance, name) = self.plan.redirected_funcs[&index];
+                            let instance = self.component_instance_index(instance);
+                            aliases.alias(Alias::InstanceExport {
+                                instance,
+                                kind: ComponentExportKind::Func,
+                                name,
+                            });
+                        }
+                        (Kind::Func, ComponentAlias::InstanceExport { instance_index, .. })
+                            if self.plan.renamed_funcs.contains_key(&index) =>
+                        {
                             let instance = self.component_instance_index(instance_index);
                             aliases.alias(Alias::InstanceExport {
                                 instance,
@@ -246,7 +286,12 @@ impl ReencodeComponent for Rewriter<'_> {
                 for func in section {
                     let func = func?;
                     let (kind, index) = self.plan.entries[self.pos];
-                    match self.plan.replaced.get(&index).filter(|_| kind == Kind::CoreFunc) {
+                    match self
+                        .plan
+                        .replaced
+                        .get(&index)
+                        .filter(|_| kind == Kind::CoreFunc)
+                    {
                         Some(stub) => {
                             flush(component, &mut canon);
                             let mut aliases = ComponentAliasSection::new();
@@ -357,6 +402,15 @@ impl Rewriter<'_> {
         })
     }
 
+    /// A use of a type is fine unless it is a placeholder: only what was removed used those.
+    fn not_placeholder(&mut self, ty: u32) {
+        if self.plan.placeholders.contains(&ty) {
+            self.misuse.get_or_insert_with(|| {
+                format!("a type ({ty}) of an interface a proxy host lacks is used")
+            });
+        }
+    }
+
     /// The entry at `pos` is written (into `part`, not yet emitted): what the plan adds goes
     /// right after it.
     fn entry_done<S: Part>(&mut self, component: &mut Component, part: &mut S) {
@@ -397,7 +451,9 @@ impl Rewriter<'_> {
                 } => {
                     let mut options = Vec::new();
                     options.extend(memory.map(CanonicalOption::Memory));
-                    options.extend(realloc.map(|r| CanonicalOption::Realloc(maps.core_funcs[r as usize])));
+                    options.extend(
+                        realloc.map(|r| CanonicalOption::Realloc(maps.core_funcs[r as usize])),
+                    );
                     canon.lower(maps.first_new_func + func as u32, options);
                 }
                 NewCoreFunc::ResourceNew { ty } => {
@@ -419,7 +475,9 @@ impl Rewriter<'_> {
                 let (kind, index) = match *arg {
                     StubArg::Memory(m) => (ExportKind::Memory, m),
                     StubArg::CoreFunc(k) => (ExportKind::Func, maps.core_funcs[k as usize]),
-                    StubArg::NewCoreFunc(n) => (ExportKind::Func, maps.first_new_core_func + n as u32),
+                    StubArg::NewCoreFunc(n) => {
+                        (ExportKind::Func, maps.first_new_core_func + n as u32)
+                    }
                 };
                 (i.to_string(), kind, index)
             })
@@ -430,159 +488,5 @@ impl Rewriter<'_> {
             [("rc", ModuleArg::Instance(maps.first_new_core_instance))],
         );
         component.section(&instances);
-    }
-
-    /// An imported instance type with `edit`'s changes: exports renamed, parameters renamed,
-    /// 11-10's `future-trailers.get` retyped as 0.2.12's, `fields.clone` declared.
-    fn edited_instance_type(
-        &mut self,
-        decls: Box<[InstanceTypeDeclaration<'_>]>,
-        edit: &TypeEdit,
-    ) -> Re<InstanceType> {
-        let decls = Vec::from(decls);
-        // What each declaration adds to the instance type's own type index space.
-        let mut local = Vec::with_capacity(decls.len());
-        let mut types = 0u32;
-        for decl in &decls {
-            let defines = match decl {
-                InstanceTypeDeclaration::Type(_) => true,
-                InstanceTypeDeclaration::Alias(ComponentAlias::InstanceExport { kind, .. }) => {
-                    *kind == ComponentExternalKind::Type
-                }
-                InstanceTypeDeclaration::Alias(ComponentAlias::Outer { kind, .. }) => {
-                    *kind == ComponentOuterAliasKind::Type
-                }
-                InstanceTypeDeclaration::Export { ty, .. } => {
-                    matches!(ty, wasmparser::ComponentTypeRef::Type(_))
-                }
-                _ => false,
-            };
-            local.push(defines.then_some(types));
-            types += u32::from(defines);
-        }
-        let export_of = |name: &str| {
-            decls.iter().find_map(|d| match d {
-                InstanceTypeDeclaration::Export { name: n, ty } if n.name == name => Some(*ty),
-                _ => None,
-            })
-        };
-        let type_at = |index: u32| {
-            let at = local.iter().position(|l| *l == Some(index))?;
-            match &decls[at] {
-                InstanceTypeDeclaration::Type(ty) => Some(ty),
-                _ => None,
-            }
-        };
-        // Function types whose parameters are renamed.
-        let mut param_renames = Vec::new();
-        for (export, from, to) in &edit.params {
-            if let Some(wasmparser::ComponentTypeRef::Func(ty)) = export_of(export) {
-                param_renames.push((ty, *from, *to));
-            }
-        }
-        const GET: &str = "[method]future-trailers.get";
-        let get = match export_of(GET) {
-            Some(wasmparser::ComponentTypeRef::Func(ty)) if edit.trailers_get => Some(ty),
-            _ => None,
-        };
-        let fields = match export_of("fields") {
-            Some(wasmparser::ComponentTypeRef::Type(TypeBounds::SubResource)) => decls
-                .iter()
-                .zip(&local)
-                .find_map(|(d, l)| match d {
-                    InstanceTypeDeclaration::Export { name, .. } if name.name == "fields" => *l,
-                    _ => None,
-                }),
-            _ => None,
-        };
-
-        self.push_depth();
-        let mut instance = InstanceType::new();
-        for (decl, defines) in decls.iter().zip(&local) {
-            match decl {
-                InstanceTypeDeclaration::Type(ComponentType::Func(func))
-                    if param_renames.iter().any(|(t, ..)| Some(*t) == *defines) =>
-                {
-                    let params: Vec<(&str, ComponentValType)> = func
-                        .params
-                        .iter()
-                        .map(|(name, ty)| {
-                            let name = param_renames
-                                .iter()
-                                .find(|(t, from, _)| Some(*t) == *defines && from == name)
-                                .map_or(*name, |(_, _, to)| *to);
-                            (name, self.component_val_type(*ty))
-                        })
-                        .collect();
-                    let result = func.result.map(|r| self.component_val_type(r));
-                    instance.ty().function().params(params).result(result);
-                }
-                InstanceTypeDeclaration::Export { name, .. } if get.is_some() && name.name == GET => {}
-                InstanceTypeDeclaration::Export { name, ty } => {
-                    let ty = self.component_type_ref(*ty)?;
-                    let name = edit.renames.get(name.name).map_or(name.name, String::as_str);
-                    instance.export(name, ty);
-                }
-                decl => self.parse_component_instance_type_declaration(&mut instance, decl.clone())?,
-            }
-        }
-        // The next index of the instance type's type index space.
-        let mut next = types;
-        let mut add = |_: &mut InstanceType| {
-            next += 1;
-            next - 1
-        };
-        if let Some(get) = get {
-            // 11-10: `func(self) -> option<R>`; 0.2.12: `func(self) -> option<result<R>>`.
-            let (params, r) = match type_at(get) {
-                Some(ComponentType::Func(func)) => {
-                    let option = match func.result {
-                        Some(wasmparser::ComponentValType::Type(o)) => type_at(o),
-                        _ => None,
-                    };
-                    match option {
-                        Some(ComponentType::Defined(ComponentDefinedType::Option(r))) => {
-                            (func.params.clone(), *r)
-                        }
-                        _ => panic!("11-10 future-trailers.get returns an option"),
-                    }
-                }
-                _ => panic!("future-trailers.get is a function"),
-            };
-            let r = self.component_val_type(r);
-            instance.ty().defined_type().result(Some(r), None);
-            let result = add(&mut instance);
-            instance
-                .ty()
-                .defined_type()
-                .option(ComponentValType::Type(result));
-            let option = add(&mut instance);
-            let params: Vec<(&str, ComponentValType)> = params
-                .iter()
-                .map(|(name, ty)| (*name, self.component_val_type(*ty)))
-                .collect();
-            instance
-                .ty()
-                .function()
-                .params(params)
-                .result(Some(ComponentValType::Type(option)));
-            let func = add(&mut instance);
-            instance.export(GET, ComponentTypeRef::Func(func));
-        }
-        if let (true, Some(fields)) = (edit.fields_clone, fields) {
-            instance.ty().defined_type().borrow(fields);
-            let borrow = add(&mut instance);
-            instance.ty().defined_type().own(fields);
-            let own = add(&mut instance);
-            instance
-                .ty()
-                .function()
-                .params([("self", ComponentValType::Type(borrow))])
-                .result(Some(ComponentValType::Type(own)));
-            let func = add(&mut instance);
-            instance.export("[method]fields.clone", ComponentTypeRef::Func(func));
-        }
-        self.pop_depth();
-        Ok(instance)
     }
 }

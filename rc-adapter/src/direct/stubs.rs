@@ -7,8 +7,8 @@
 use super::table::Stub;
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function,
-    FunctionSection, GlobalSection, GlobalType, ImportSection, InstructionSink, MemArg,
-    MemoryType, Module, TypeSection, ValType,
+    FunctionSection, GlobalSection, GlobalType, ImportSection, InstructionSink, MemArg, MemoryType,
+    Module, TypeSection, ValType,
 };
 
 /// A core function signature.
@@ -64,14 +64,23 @@ pub(crate) fn module(imports: &[Import], funcs: &[StubFunc]) -> Result<Vec<u8>, 
     let mut exports = ExportSection::new();
     let mut globals = Globals::default();
     // The trailers stub's helpers come after the stubs.
-    if funcs.iter().filter(|f| f.stub == Stub::TrailersGetNov).count() > 1 {
+    if funcs
+        .iter()
+        .filter(|f| f.stub == Stub::TrailersGetNov)
+        .count()
+        > 1
+    {
         return Err("more than one 11-10 future-trailers.get stub".into());
     }
     let helpers = imported_funcs + funcs.len() as u32;
     let mut trailers = None;
     for (i, func) in funcs.iter().enumerate() {
         functions.function(types.index(&func.sig));
-        exports.export(&format!("s{i}"), ExportKind::Func, imported_funcs + i as u32);
+        exports.export(
+            &format!("s{i}"),
+            ExportKind::Func,
+            imported_funcs + i as u32,
+        );
         code.function(&body(func, &mut globals, helpers, &mut trailers)?);
     }
     if let Some(state) = trailers {
@@ -178,7 +187,9 @@ fn body(
         }
         Stub::EmptyList => {
             let ret = check_retptr(func)?;
-            sink.local_get(ret).i32_const(EMPTY_LIST_AT).i32_store(mem(0, 2));
+            sink.local_get(ret)
+                .i32_const(EMPTY_LIST_AT)
+                .i32_store(mem(0, 2));
             sink.local_get(ret).i32_const(0).i32_store(mem(4, 2));
         }
         Stub::NoneOf => {
@@ -189,20 +200,17 @@ fn body(
             // `result<own<_>, enum>`: the case, then the payload at 4.
             let ret = check_retptr(func)?;
             sink.local_get(ret).i32_const(1).i32_store8(mem(0, 0));
-            sink.local_get(ret).i32_const(code.into()).i32_store8(mem(4, 0));
+            sink.local_get(ret)
+                .i32_const(code.into())
+                .i32_store8(mem(4, 0));
         }
         Stub::NewResource(_) => {
-            if func.sig.params.len() != 0 || func.sig.results != [ValType::I32] {
+            if !func.sig.params.is_empty() || func.sig.results != [ValType::I32] {
                 return Err(format!("a new handle is `() -> i32`, not {:?}", func.sig));
             }
             sink.i32_const(0).call(func.calls[0]);
         }
-        Stub::Random(_) => {
-            for i in 0..func.sig.params.len() as u32 {
-                sink.local_get(i);
-            }
-            sink.call(func.calls[0]);
-        }
+        Stub::Random(_) => return Err("a host function is aliased, not stubbed".into()),
         Stub::InsecureSeed => {
             let ret = check_retptr(func)?;
             let [drawn, a, b] = [ValType::I32, ValType::I64, ValType::I64].map(|t| globals.add(t));
@@ -270,15 +278,24 @@ impl Trailers {
         let i32s = |n| vec![ValType::I32; n];
         [
             (
-                Sig { params: i32s(2), results: vec![] },
+                Sig {
+                    params: i32s(2),
+                    results: vec![],
+                },
                 copy_x(self.clone, self.realloc),
             ),
             (
-                Sig { params: i32s(1), results: i32s(1) },
+                Sig {
+                    params: i32s(1),
+                    results: i32s(1),
+                },
                 find(self.cache, self.len),
             ),
             (
-                Sig { params: i32s(1), results: i32s(1) },
+                Sig {
+                    params: i32s(1),
+                    results: i32s(1),
+                },
                 slot(find_at, self.cache, self.len, self.cap, self.realloc),
             ),
         ]
@@ -293,7 +310,10 @@ fn trailers_get_nov(
 ) -> Result<Trailers, String> {
     let ret = check_retptr(func)?;
     if ret != 1 {
-        return Err(format!("future-trailers.get is `(self, ret)`, not {:?}", func.sig));
+        return Err(format!(
+            "future-trailers.get is `(self, ret)`, not {:?}",
+            func.sig
+        ));
     }
     let [realloc, host_get, clone] = func.calls[..] else {
         return Err("future-trailers.get calls realloc, get and clone".into());
@@ -303,23 +323,45 @@ fn trailers_get_nov(
     let (this, s, kept) = (0, 2, 3);
     // The scratch area for the host's answer, made once.
     sink.global_get(scratch).i32_eqz().if_(BlockType::Empty);
-    sink.i32_const(0).i32_const(0).i32_const(8).i32_const(HOST_ANSWER_SIZE);
+    sink.i32_const(0)
+        .i32_const(0)
+        .i32_const(8)
+        .i32_const(HOST_ANSWER_SIZE);
     sink.call(realloc).global_set(scratch).end();
     sink.global_get(scratch).local_set(s);
     sink.local_get(this).local_get(s).call(host_get);
     // `none`: not yet.
-    sink.local_get(s).i32_load8_u(mem(0, 0)).i32_eqz().if_(BlockType::Empty);
-    sink.local_get(ret).i32_const(0).i32_store8(mem(0, 0)).return_().end();
+    sink.local_get(s)
+        .i32_load8_u(mem(0, 0))
+        .i32_eqz()
+        .if_(BlockType::Empty);
+    sink.local_get(ret)
+        .i32_const(0)
+        .i32_store8(mem(0, 0))
+        .return_()
+        .end();
     sink.local_get(ret).i32_const(1).i32_store8(mem(0, 0));
     // The first answer: hand it on, and keep a copy of it for the next `get`.
-    sink.local_get(s).i32_load8_u(mem(8, 0)).i32_eqz().if_(BlockType::Empty);
+    sink.local_get(s)
+        .i32_load8_u(mem(8, 0))
+        .i32_eqz()
+        .if_(BlockType::Empty);
     sink.local_get(ret).i32_const(8).i32_add();
     sink.local_get(s).i32_const(16).i32_add();
     sink.i32_const(X_SIZE).memory_copy(0, 0);
     sink.local_get(this).call(slot).i32_const(8).i32_add();
-    sink.local_get(s).i32_const(16).i32_add().call(copy).return_().end();
+    sink.local_get(s)
+        .i32_const(16)
+        .i32_add()
+        .call(copy)
+        .return_()
+        .end();
     // Taken already (0.2.12 answers once): the kept answer, in copies of its own.
-    sink.local_get(this).call(find).local_tee(kept).i32_eqz().if_(BlockType::Empty);
+    sink.local_get(this)
+        .call(find)
+        .local_tee(kept)
+        .i32_eqz()
+        .if_(BlockType::Empty);
     sink.unreachable().end();
     sink.local_get(ret).i32_const(8).i32_add();
     sink.local_get(kept).i32_const(8).i32_add().call(copy);
@@ -332,7 +374,6 @@ fn trailers_get_nov(
     })
 }
 
-
 /// `(dst, src)`: copies an `X` from `src` to `dst`, with a clone of its trailers and copies
 /// of its strings, so that what `dst` holds is its own.
 fn copy_x(clone: u32, realloc: u32) -> Function {
@@ -340,26 +381,57 @@ fn copy_x(clone: u32, realloc: u32) -> Function {
     let (p, n) = (2, 3);
     let mut f = Function::new([(2, ValType::I32)]);
     let sink = &mut f.instructions();
-    sink.local_get(dst).local_get(src).i32_const(X_SIZE).memory_copy(0, 0);
+    sink.local_get(dst)
+        .local_get(src)
+        .i32_const(X_SIZE)
+        .memory_copy(0, 0);
     // ok(some(trailers)): a clone of them.
-    sink.local_get(dst).i32_load8_u(mem(0, 0)).i32_eqz().if_(BlockType::Empty);
-    sink.local_get(dst).i32_load8_u(mem(8, 0)).if_(BlockType::Empty);
-    sink.local_get(dst).local_get(dst).i32_load(mem(12, 2)).call(clone).i32_store(mem(12, 2));
+    sink.local_get(dst)
+        .i32_load8_u(mem(0, 0))
+        .i32_eqz()
+        .if_(BlockType::Empty);
+    sink.local_get(dst)
+        .i32_load8_u(mem(8, 0))
+        .if_(BlockType::Empty);
+    sink.local_get(dst)
+        .local_get(dst)
+        .i32_load(mem(12, 2))
+        .call(clone)
+        .i32_store(mem(12, 2));
     sink.end().return_().end();
     // err(code): a copy of each string its case has.
     for (case, offset) in ERROR_STRINGS {
         // The option<string> at `dst + 16 + offset`: its case, pointer at +4, length at +8.
         let at = 16 + offset;
-        sink.local_get(dst).i32_load8_u(mem(8, 0)).i32_const(case).i32_eq();
+        sink.local_get(dst)
+            .i32_load8_u(mem(8, 0))
+            .i32_const(case)
+            .i32_eq();
         if case == 22 {
             // Only inside a `some` field-size payload.
-            sink.local_get(dst).i32_load8_u(mem(16, 0)).i32_const(0).i32_ne().i32_and();
+            sink.local_get(dst)
+                .i32_load8_u(mem(16, 0))
+                .i32_const(0)
+                .i32_ne()
+                .i32_and();
         }
-        sink.local_get(dst).i32_load8_u(mem(at, 0)).i32_const(0).i32_ne().i32_and();
+        sink.local_get(dst)
+            .i32_load8_u(mem(at, 0))
+            .i32_const(0)
+            .i32_ne()
+            .i32_and();
         sink.if_(BlockType::Empty);
         sink.local_get(dst).i32_load(mem(at + 8, 2)).local_set(n);
-        sink.i32_const(0).i32_const(0).i32_const(1).local_get(n).call(realloc).local_set(p);
-        sink.local_get(p).local_get(dst).i32_load(mem(at + 4, 2)).local_get(n);
+        sink.i32_const(0)
+            .i32_const(0)
+            .i32_const(1)
+            .local_get(n)
+            .call(realloc)
+            .local_set(p);
+        sink.local_get(p)
+            .local_get(dst)
+            .i32_load(mem(at + 4, 2))
+            .local_get(n);
         sink.memory_copy(0, 0);
         sink.local_get(dst).local_get(p).i32_store(mem(at + 4, 2));
         sink.end();
@@ -375,8 +447,16 @@ fn find(cache: u32, len: u32) -> Function {
     let sink = &mut f.instructions();
     sink.block(BlockType::Empty).loop_(BlockType::Empty);
     sink.local_get(i).global_get(len).i32_ge_u().br_if(1);
-    sink.global_get(cache).local_get(i).i32_const(KEPT_SIZE).i32_mul().i32_add().local_tee(at);
-    sink.i32_load(mem(0, 2)).local_get(future).i32_eq().if_(BlockType::Empty);
+    sink.global_get(cache)
+        .local_get(i)
+        .i32_const(KEPT_SIZE)
+        .i32_mul()
+        .i32_add()
+        .local_tee(at);
+    sink.i32_load(mem(0, 2))
+        .local_get(future)
+        .i32_eq()
+        .if_(BlockType::Empty);
     sink.local_get(at).return_().end();
     sink.local_get(i).i32_const(1).i32_add().local_set(i).br(0);
     sink.end().end();
@@ -390,15 +470,38 @@ fn slot(find: u32, cache: u32, len: u32, cap: u32, realloc: u32) -> Function {
     let (future, at) = (0, 1);
     let mut f = Function::new([(1, ValType::I32)]);
     let sink = &mut f.instructions();
-    sink.local_get(future).call(find).local_tee(at).if_(BlockType::Empty);
+    sink.local_get(future)
+        .call(find)
+        .local_tee(at)
+        .if_(BlockType::Empty);
     sink.local_get(at).return_().end();
-    sink.global_get(len).global_get(cap).i32_eq().if_(BlockType::Empty);
+    sink.global_get(len)
+        .global_get(cap)
+        .i32_eq()
+        .if_(BlockType::Empty);
     // realloc(cache, cap * KEPT_SIZE, 8, new cap * KEPT_SIZE)
-    sink.global_get(cache).global_get(cap).i32_const(KEPT_SIZE).i32_mul().i32_const(8);
-    sink.global_get(cap).i32_const(1).i32_shl().i32_const(4).global_get(cap).select();
-    sink.global_set(cap).global_get(cap).i32_const(KEPT_SIZE).i32_mul();
+    sink.global_get(cache)
+        .global_get(cap)
+        .i32_const(KEPT_SIZE)
+        .i32_mul()
+        .i32_const(8);
+    sink.global_get(cap)
+        .i32_const(1)
+        .i32_shl()
+        .i32_const(4)
+        .global_get(cap)
+        .select();
+    sink.global_set(cap)
+        .global_get(cap)
+        .i32_const(KEPT_SIZE)
+        .i32_mul();
     sink.call(realloc).global_set(cache).end();
-    sink.global_get(cache).global_get(len).i32_const(KEPT_SIZE).i32_mul().i32_add().local_tee(at);
+    sink.global_get(cache)
+        .global_get(len)
+        .i32_const(KEPT_SIZE)
+        .i32_mul()
+        .i32_add()
+        .local_tee(at);
     sink.local_get(future).i32_store(mem(0, 2));
     sink.global_get(len).i32_const(1).i32_add().global_set(len);
     sink.local_get(at).end();

@@ -50,7 +50,8 @@ pub(crate) enum Stub {
     Err(u8),
     /// A new handle of the local resource this interface exports by that name.
     NewResource(&'static str),
-    /// The host's function of this name in `wasi:random/random@0.2.12`, the same type.
+    /// Not a stub: the host's function of this name in `wasi:random/random@0.2.12`, of the
+    /// same type, aliased in its place.
     Random(&'static str),
     /// Two `u64`s from `get-random-u64`, drawn once an instance (a host's seed is fixed).
     InsecureSeed,
@@ -58,6 +59,9 @@ pub(crate) enum Stub {
     /// answers once; 11-10 answered the same every time the trailers had come.
     TrailersGetNov,
 }
+
+/// The interface `Stub::Random`'s functions are the host's of.
+pub(crate) const RANDOM_HOST: &str = RANDOM;
 
 /// `wasi:sockets`' `access-denied`: what a proxy host, which gives no network, answers.
 const ACCESS_DENIED: u8 = 1;
@@ -99,7 +103,10 @@ pub(crate) fn serves(interface: &str) -> Option<Serves> {
             stubs: &[("[method]future-trailers.get", Stub::TrailersGetNov)],
         },
         "wasi:random/insecure" => Serves::Stubs(&[
-            ("get-insecure-random-bytes", Stub::Random("get-random-bytes")),
+            (
+                "get-insecure-random-bytes",
+                Stub::Random("get-random-bytes"),
+            ),
             ("get-insecure-random-u64", Stub::Random("get-random-u64")),
         ]),
         "wasi:random/insecure-seed" => Serves::Stubs(&[("insecure-seed", Stub::InsecureSeed)]),
@@ -155,7 +162,11 @@ const HTTP_NOV_RENAMES: &[Rename] = &[
     rename("first-byte-timeout-ms", "first-byte-timeout", false),
     rename("set-first-byte-timeout-ms", "set-first-byte-timeout", true),
     rename("between-bytes-timeout-ms", "between-bytes-timeout", false),
-    rename("set-between-bytes-timeout-ms", "set-between-bytes-timeout", true),
+    rename(
+        "set-between-bytes-timeout-ms",
+        "set-between-bytes-timeout",
+        true,
+    ),
 ];
 
 const fn rename(rc: &'static str, host: &'static str, setter: bool) -> Rename {
@@ -163,7 +174,11 @@ const fn rename(rc: &'static str, host: &'static str, setter: bool) -> Rename {
     Rename {
         rc,
         host,
-        param: if setter { Some(("ms", "duration")) } else { None },
+        param: if setter {
+            Some(("ms", "duration"))
+        } else {
+            None
+        },
     }
 }
 
@@ -202,15 +217,22 @@ pub(crate) fn host_calls(stub: Stub) -> Vec<(&'static str, &'static str, bool, S
         results: results.to_vec(),
     };
     match stub {
-        Stub::Random("get-random-bytes") => {
-            vec![(RANDOM, "get-random-bytes", true, sig(&[I64, I32], &[]))]
-        }
-        Stub::Random("get-random-u64") | Stub::InsecureSeed => {
+        Stub::InsecureSeed => {
             vec![(RANDOM, "get-random-u64", false, sig(&[], &[I64]))]
         }
         Stub::TrailersGetNov => vec![
-            (HTTP_TYPES, "[method]future-trailers.get", true, sig(&[I32, I32], &[])),
-            (HTTP_TYPES, "[method]fields.clone", false, sig(&[I32], &[I32])),
+            (
+                HTTP_TYPES,
+                "[method]future-trailers.get",
+                true,
+                sig(&[I32, I32], &[]),
+            ),
+            (
+                HTTP_TYPES,
+                "[method]fields.clone",
+                false,
+                sig(&[I32], &[I32]),
+            ),
         ],
         _ => Vec::new(),
     }

@@ -17,6 +17,7 @@
 //   GET  /world              what the rest of the world gives it: its environment, and the
 //                            file /data/greeting (the proxy build: nothing, no file)
 //   GET  /options            `request-options`' timeouts, set and read back
+//   GET  /timer-zero         what a zero timer says to `ready`, twice, and to `poll`
 //   POST /trailers-twice     the request's trailers, asked for twice
 //   GET  /exit               calls `exit(3)`
 //   GET  /trap-before        traps before it sets a response
@@ -87,6 +88,13 @@ impl Guest for Proxy {
                 respond(out, 200, &[], lines.concat().as_bytes())
             }
             "/options" => respond(out, 200, &[], timeouts().as_bytes()),
+            "/timer-zero" => {
+                let timer = api::clock::subscribe_duration(0);
+                let ready = [timer.ready(), timer.ready()];
+                let polled = api::io::poll::poll(&[&api::clock::subscribe_duration(0)]);
+                let text = format!("ready {ready:?}, poll {polled:?}\n");
+                respond(out, 200, &[], text.as_bytes())
+            }
             "/trailers-twice" => {
                 let body = request.consume().expect("consume");
                 let input = body.stream().expect("stream");

@@ -4,6 +4,8 @@
 /// This era's packages, by the names the programs use.
 mod api {
     pub use super::bindings::wasi::http0_2_0_rc_2023_12_05 as http;
+    #[allow(unused_imports)] // the outbound commands have no timer
+    pub use super::bindings::wasi::clocks0_2_0_rc_2023_11_10::monotonic_clock as clock;
     pub use super::bindings::wasi::io0_2_0_rc_2023_11_10 as io;
 }
 
