@@ -137,6 +137,9 @@ fn plug(input: &Path, output: Option<PathBuf>, choice: BuildChoice) -> Result<()
         plugged.build,
         inspection.reason()
     );
+    if let Some(made) = report::made(inspection) {
+        eprintln!("made {made}");
+    }
     eprintln!("run it with: {}", plugged.command.line(shown));
     if plugged.build == Build::Udp03 && inspection.can_use_udp() {
         eprintln!("{UDP03_WARNING}");

@@ -2,7 +2,7 @@
 //! kind of bad input, each carrying what the user needs.
 
 use host_test::artifacts::{self, Era};
-use rc_adapter::{Build, Choice, Kind, PlugError, PlugOptions, plug};
+use rc_adapter::{Build, Choice, Kind, PlugError, PlugOptions, Route, plug};
 
 #[test]
 fn plug_returns_bytes_build_and_command() {
@@ -142,4 +142,43 @@ fn a_component_that_does_not_validate_is_malformed() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// A proxy is made in place by default; one the direct route cannot take (here: it imports
+/// `wasi:cli/stdout` of both 2023 eras, which would both be the host's one interface) is
+/// composed with the proxy adapter instead, and the inspection says why. Both serve
+/// (`host-test/tests/http_serve.rs` serves either route).
+#[test]
+fn a_proxy_the_direct_route_cannot_take_is_composed() {
+    let direct =
+        std::fs::read(artifacts::legacy("proxy_dec", Era::Dec2023).unwrap()).unwrap();
+    let plugged = plug(&direct, &PlugOptions::new()).unwrap();
+    assert_eq!(plugged.build, Build::Proxy);
+    assert_eq!(plugged.inspection.route, Route::Direct);
+    let (imports, _) = host_test::surface::imports_and_exports(&plugged.bytes).unwrap();
+    assert!(imports.iter().all(|i| i.ends_with("@0.2.12")), "{imports:?}");
+    let composed = plug(&direct, &PlugOptions::new().with_route(Route::Adapter)).unwrap();
+    assert_eq!(
+        (composed.inspection.route, composed.inspection.not_direct),
+        (Route::Adapter, None)
+    );
+
+    let dir = artifacts::temp_dir("api-two-stdouts");
+    let mixed = artifacts::component_of(
+        &dir,
+        "mixed",
+        "package test:mixed;\n\
+         world w {\n\
+           import wasi:cli/stdout@0.2.0-rc-2023-11-10;\n\
+           import wasi:cli/stdout@0.2.0-rc-2023-12-05;\n\
+           export wasi:http/incoming-handler@0.2.0-rc-2023-12-05;\n\
+         }\n",
+        true,
+        artifacts::LEGACY_NAMES,
+    )
+    .unwrap();
+    let plugged = plug(&std::fs::read(mixed).unwrap(), &PlugOptions::new()).unwrap();
+    assert_eq!(plugged.inspection.route, Route::Adapter);
+    let why = plugged.inspection.not_direct.unwrap();
+    assert!(why.contains("are both wasi:cli/stdout@0.2.12"), "{why}");
 }

@@ -410,6 +410,29 @@ fn inspect_says_what_a_component_is() {
     }
 }
 
+/// `inspect` of a proxy says it is made in place, and `plug` says so too; a command has no
+/// such line (only the proxy build is made in place).
+#[test]
+fn inspect_and_plug_say_a_proxy_is_made_in_place() {
+    let dir = artifacts::temp_dir("cli-inspect-proxy");
+    let proxy = dir.join("proxy.wasm");
+    std::fs::copy(artifacts::legacy("proxy_nov", Era::Nov2023).unwrap(), &proxy).unwrap();
+    let out = rc_adapter(&[&"inspect", &proxy]);
+    let report = text(&out.stdout);
+    assert!(out.status.success(), "{report}{}", text(&out.stderr));
+    let made = "in place (its rc imports become the host's own; a core module inside it \
+                serves what a proxy host lacks)";
+    assert!(report.lines().any(|l| l == format!("made: {made}")), "{report}");
+    let plug = rc_adapter(&[&"plug", &proxy]);
+    let said = text(&plug.stderr);
+    assert!(said.lines().any(|l| l == format!("made {made}")), "{said}");
+
+    let command = dir.join("legacy-tcp.wasm");
+    std::fs::copy(artifacts::legacy("legacy-tcp", Era::Nov2023).unwrap(), &command).unwrap();
+    let report = text(&rc_adapter(&[&"inspect", &command]).stdout);
+    assert!(!report.contains("made"), "{report}");
+}
+
 /// `inspect` of a component the adapter cannot fully serve reports what it found, says
 /// what it does not serve, gives no run line, and exits with status 1.
 #[test]

@@ -43,6 +43,11 @@ Options:
                          wasi:http 0.2 hosts run it. command, the default for everything
                          else: the whole rc world on the host's, for a proxy that needs
                          files or sockets (served with `wasmtime serve -S cli`).
+                         A proxy is made in place where it can be: its rc imports become
+                         the host's own, and a small core module inside it serves what a
+                         proxy host lacks; no adapter component, so a request costs five
+                         core instances where composing costs nine. Otherwise it is
+                         composed with the proxy adapter, and inspect says why.
   -h, --help             Prints this.
   -V, --version          Prints the version.
 

@@ -1,7 +1,7 @@
 //! `rc-adapter inspect`'s report.
 
 use super::output;
-use rc_adapter::{Inspection, Kind, plugged_name};
+use rc_adapter::{Build, Inspection, Kind, Route, plugged_name};
 use std::path::Path;
 
 /// `inspect`'s report: one `name: value` line per fact.
@@ -63,6 +63,9 @@ pub fn report(input: &Path, inspection: &Inspection) -> String {
         inspection.build,
         inspection.reason()
     ));
+    if let Some(made) = made(inspection) {
+        lines.push(format!("made: {made}"));
+    }
     if inspection.refusal.is_none() {
         let out = output::default_output(input);
         lines.push(format!(
@@ -71,4 +74,18 @@ pub fn report(input: &Path, inspection: &Inspection) -> String {
         ));
     }
     lines.join("\n") + "\n"
+}
+
+/// How the proxy build is made, where it is the build: in place, or composed (and why).
+pub fn made(inspection: &Inspection) -> Option<String> {
+    if inspection.build != Build::Proxy || inspection.refusal.is_some() {
+        return None;
+    }
+    Some(match (inspection.route, &inspection.not_direct) {
+        (Route::Direct, _) => "in place (its rc imports become the host's own; a core module \
+                               inside it serves what a proxy host lacks)"
+            .to_string(),
+        (_, Some(why)) => format!("composed with the proxy adapter, because {why}"),
+        _ => "composed with the proxy adapter, as asked".to_string(),
+    })
 }
