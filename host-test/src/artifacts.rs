@@ -255,6 +255,49 @@ fn legacy_wrapped(name: &str, era: Era, wrap: Wrap) -> Result<PathBuf> {
     Ok(out)
 }
 
+/// Our Python proxy (`host-test/guests/python/proxy`), built by componentize-py 0.10.0 as a
+/// user of the wasmtime 16 era did (`scripts/setup.sh` installs it into
+/// `target/componentize-py`): it imports the whole rc world of that era, sockets included.
+/// Built once per process.
+pub fn python_proxy() -> Result<PathBuf> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    if let Some(path) = BUILT.get() {
+        return Ok(path.clone());
+    }
+    let _guard = build_lock();
+    let tool = repo_root().join("target/componentize-py/bin/componentize-py");
+    if !tool.exists() {
+        bail!("no componentize-py at {} (scripts/setup.sh installs it)", tool.display());
+    }
+    let out = components_dir().join("python-proxy.0.2.0-rc-2023-12-05.legacy.wasm");
+    let tmp = out.with_extension(format!("tmp{}", std::process::id()));
+    let status = Command::new(tool)
+        .current_dir(repo_root().join("host-test/guests/python/proxy"))
+        .args(["-d", "wit", "-w", "app", "componentize", "main", "-o"])
+        .arg(&tmp)
+        .status()
+        .context("running componentize-py")?;
+    if !status.success() {
+        bail!("componentize-py failed on host-test/guests/python/proxy");
+    }
+    std::fs::rename(&tmp, &out)?;
+    Ok(BUILT.get_or_init(|| out).clone())
+}
+
+/// `python_proxy`, plugged as `build` says, once per process.
+pub fn python_proxy_plugged(build: AdapterBuild) -> Result<PathBuf> {
+    static PLUGGED: Mutex<Vec<(AdapterBuild, PathBuf)>> = Mutex::new(Vec::new());
+    let legacy = python_proxy()?;
+    let mut done = PLUGGED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, path)) = done.iter().find(|(b, _)| *b == build) {
+        return Ok(path.clone());
+    }
+    let out = components_dir().join(format!("python-proxy{}.fixed.wasm", build.suffix()));
+    plug_to(&legacy, &build.options()?, &out)?;
+    done.push((build, out.clone()));
+    Ok(out)
+}
+
 /// A program built for `wasm32-wasip1` and made a component with wasmtime 50.0.1's own
 /// preview1 command adapter (`wasi-preview1-component-adapter-provider`): how a preview1
 /// program runs on wasmtime 50 natively, the baseline of `bench bulk`.

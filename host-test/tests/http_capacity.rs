@@ -31,6 +31,13 @@ fn a_direct_proxy_is_five_core_instances() -> Result<()> {
         assert_eq!(core_instances(&composed)?, 9, "{name} composed");
     }
     assert_eq!(core_instances(&artifacts::guest("proxy_p2")?)?, 3, "native");
+    // componentize-py links CPython and its runtime as modules of their own.
+    let python = artifacts::python_proxy()?;
+    assert_eq!(core_instances(&python)?, 13, "Python, unplugged");
+    let direct = artifacts::python_proxy_plugged(AdapterBuild::Proxy)?;
+    assert_eq!(core_instances(&direct)?, 14, "Python, direct");
+    let composed = artifacts::python_proxy_plugged(AdapterBuild::ProxyAdapter)?;
+    assert_eq!(core_instances(&composed)?, 18, "Python, composed");
     Ok(())
 }
 

@@ -417,3 +417,24 @@ fn a_zero_timer_is_ready_as_the_host_says() -> Result<()> {
     );
     Ok(())
 }
+
+/// Our Python proxy, built by componentize-py 0.10.0 (12-05), which imports the whole rc
+/// world, sockets included: made in place like a Rust one, or composed, it serves, streams a
+/// body back, gets what a proxy host gives, and a Python exception is a 500.
+#[test]
+fn a_componentize_py_proxy_serves_both_ways() -> Result<()> {
+    let body = mebibyte();
+    for build in [AdapterBuild::Proxy, AdapterBuild::ProxyAdapter] {
+        let server = serve(&artifacts::python_proxy_plugged(build)?)?;
+        let hello = server.get("/hello")?;
+        assert_eq!(hello.text(), "hello from a 2023 python component\n", "{build:?}");
+        let world = server.get("/world")?.text();
+        assert_eq!(world, "env 0, no file (FileNotFoundError)\n", "{build:?}");
+        let echo = server.request(&Request::post("/echo", body.clone()))?;
+        assert!(echo.complete && echo.body == body, "{build:?}: {} bytes", echo.body.len());
+        assert_eq!(server.get("/raise")?.status, 500, "{build:?}");
+        assert!(server.log().contains("raising before the response is set"));
+        assert_eq!(server.get("/hello")?.status, 200, "{build:?}: still serving");
+    }
+    Ok(())
+}
