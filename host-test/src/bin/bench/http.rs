@@ -2,17 +2,17 @@
 //! wasmtime 50.0.1 `serve` CLI, against the same program built for native wasi:http 0.2,
 //! both served at once, side by side.
 //!
-//! One program (`host-test/guests/src/programs/proxy.rs`):
+//! One program (`host-test/guests/src/programs/proxy.rs`), every flavor served with `-S cli`
+//! (the same flags for all: the native twin needs them, for the environment Rust's std for
+//! wasip2 imports), but for **A**, served with the README's line:
 //! - **A**: `proxy_dec`, built for wasm32-wasip1 and wrapped with cargo-component 0.6.0's
-//!   reactor adapter, plugged with the build `rc-adapter` picks (`proxy`), served with the
-//!   README's line (`wasmtime serve fixed.wasm`);
+//!   reactor adapter, plugged by default (the proxy build, made in place), served with
+//!   `wasmtime serve fixed.wasm`;
+//! - **A-cli**: the same component, served with `-S cli`;
 //! - **A-nov**: `proxy_nov`, the same of the 11-10 era (cargo-component 0.5.0);
-//! - **A-whole**: `proxy_dec` plugged with the whole rc world (`--world command`: the `udp02`
-//!   build), served with `-S cli`;
-//! - **A-whole**: `proxy_dec` plugged with the whole rc world (`--world command`: the `udp02`
-//!   build), served with `-S cli`;
-//! - **B**: `proxy_p2`, built for wasm32-wasip2: native wasi:http 0.2 (served with `-S cli`,
-//!   which Rust's std for wasip2 needs).
+//! - **A-adapter**: `proxy_dec` plugged with the proxy build composed with its adapter
+//!   (`Route::Adapter`, the route of a proxy the direct one cannot take);
+//! - **B**: `proxy_p2`, built for wasm32-wasip2: native wasi:http 0.2.
 //!
 //! Throughput: each flavor in turn, `--rounds` times (default 5), gets `--seconds` (default 3)
 //! of requests from 2 client threads on kept-alive connections: `GET /hello` (a 28-byte
@@ -54,9 +54,9 @@ const WORKLOADS: [(&str, &str, usize); 2] = [
 
 pub fn run(options: &Options) -> Result<()> {
     let mut plain = readme_line_flags("serve", &[])?;
-    let mut whole = readme_line_flags("serve", &["-S cli"])?;
+    let mut cli = readme_line_flags("serve", &["-S cli"])?;
     if let Some(n) = options.reuse {
-        for flags in [&mut plain, &mut whole] {
+        for flags in [&mut plain, &mut cli] {
             flags.extend(["--max-instance-reuse-count".to_string(), n.to_string()]);
         }
     }
@@ -66,21 +66,19 @@ pub fn run(options: &Options) -> Result<()> {
             server: Server::start(&component, flags)?,
         })
     };
-    let whole_world =
-        artifacts::legacy_plugged_with("proxy_dec", Era::Dec2023, Some(AdapterBuild::Udp02))?;
+    let dec = artifacts::legacy_plugged("proxy_dec", Era::Dec2023)?;
+    let adapter =
+        artifacts::legacy_plugged_with("proxy_dec", Era::Dec2023, Some(AdapterBuild::ProxyAdapter))?;
     let flavors = [
-        start(
-            "A",
-            artifacts::legacy_plugged("proxy_dec", Era::Dec2023)?,
-            &plain,
-        )?,
+        start("A", dec.clone(), &plain)?,
+        start("A-cli", dec, &cli)?,
         start(
             "A-nov",
             artifacts::legacy_plugged("proxy_nov", Era::Nov2023)?,
-            &plain,
+            &cli,
         )?,
-        start("A-whole", whole_world, &whole)?,
-        start("B", artifacts::guest("proxy_p2")?, &whole)?,
+        start("A-adapter", adapter, &cli)?,
+        start("B", artifacts::guest("proxy_p2")?, &cli)?,
     ];
     let b = flavors.len() - 1;
     println!(
@@ -94,10 +92,10 @@ pub fn run(options: &Options) -> Result<()> {
     );
     print!("{:<20}", "");
     for flavor in &flavors {
-        print!(" {:>9}", flavor.label);
+        print!(" {:>11}", flavor.label);
     }
     for flavor in &flavors[..b] {
-        print!(" {:>9}", format!("{}/B", flavor.label));
+        print!(" {:>11}", format!("{}/B", flavor.label));
     }
     println!();
     for (name, path, size) in WORKLOADS {
@@ -123,10 +121,10 @@ pub fn run(options: &Options) -> Result<()> {
         let ratio = |i: usize| median(rates.iter().map(|r| r[i] / r[b]).collect());
         print!("{name:<20}");
         for i in 0..flavors.len() {
-            print!(" {:>9.0}", rate(i));
+            print!(" {:>11.0}", rate(i));
         }
         for i in 0..b {
-            print!(" {:>9.2}", ratio(i));
+            print!(" {:>11.2}", ratio(i));
         }
         println!();
     }
@@ -149,7 +147,7 @@ pub fn run(options: &Options) -> Result<()> {
         }
         let shown: Vec<String> = samples.iter().map(|m| format!("{m:.1}")).collect();
         println!(
-            "{:<8} start, 10%, 20%, 40% .. 100%: {}",
+            "{:<10} start, 10%, 20%, 40% .. 100%: {}",
             flavor.label,
             shown.join(" ")
         );
