@@ -56,6 +56,9 @@ pub enum AdapterBuild {
     /// `Proxy`, composed with the proxy build's adapter component (`Route::Adapter`), as a
     /// proxy the direct route cannot take is.
     ProxyAdapter,
+    /// `Udp02`, with rc files served by the adapter's own descriptors
+    /// (`PlugOptions::with_adapter_files`), as for a command stubs cannot go into.
+    Udp02AdapterFiles,
     /// `Udp03` with the `probe-stats` feature (`adapter/src/p3_udp/probe_stats.rs`), for
     /// `bench soak`, built by `scripts/build-adapter.sh probe-stats`.
     ProbeStats,
@@ -72,6 +75,7 @@ impl AdapterBuild {
             AdapterBuild::Udp02 => "-udp02",
             AdapterBuild::Proxy => "-proxy",
             AdapterBuild::ProxyAdapter => "-proxy-adapter",
+            AdapterBuild::Udp02AdapterFiles => "-udp02-adapter-files",
             AdapterBuild::ProbeStats => "-probe-stats",
         }
     }
@@ -79,7 +83,7 @@ impl AdapterBuild {
     /// The shipped build it is, or stands on.
     pub fn build(self) -> Build {
         match self {
-            AdapterBuild::Udp02 => Build::Udp02,
+            AdapterBuild::Udp02 | AdapterBuild::Udp02AdapterFiles => Build::Udp02,
             AdapterBuild::Proxy | AdapterBuild::ProxyAdapter => Build::Proxy,
             _ => Build::Udp03,
         }
@@ -91,6 +95,7 @@ impl AdapterBuild {
         Ok(match self {
             AdapterBuild::ProbeStats => options.with_adapter(probe_stats_adapter()?),
             AdapterBuild::ProxyAdapter => options.with_route(Route::Adapter),
+            AdapterBuild::Udp02AdapterFiles => options.with_adapter_files(),
             _ => options,
         })
     }
@@ -267,7 +272,10 @@ pub fn python_proxy() -> Result<PathBuf> {
     let _guard = build_lock();
     let tool = repo_root().join("target/componentize-py/bin/componentize-py");
     if !tool.exists() {
-        bail!("no componentize-py at {} (scripts/setup.sh installs it)", tool.display());
+        bail!(
+            "no componentize-py at {} (scripts/setup.sh installs it)",
+            tool.display()
+        );
     }
     let out = components_dir().join("python-proxy.0.2.0-rc-2023-12-05.legacy.wasm");
     let tmp = out.with_extension(format!("tmp{}", std::process::id()));

@@ -211,7 +211,8 @@ pub fn hold_open(port: u16, n: usize) -> Result<Held> {
     };
     for _ in 0..n {
         let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-        stream.write_all(b"POST /echo HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 2\r\n\r\na")?;
+        stream
+            .write_all(b"POST /echo HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 2\r\n\r\na")?;
         let mut line = String::new();
         BufReader::new(&stream).read_line(&mut line)?;
         match line.split(' ').nth(1) {

@@ -56,13 +56,34 @@ fn a_plain_serve_holds_200_requests_of_a_direct_proxy_at_once() -> Result<()> {
     };
     for (name, era) in PROXIES {
         let direct = held(artifacts::legacy_plugged(name, era)?, &plain, 220)?;
-        assert_eq!(direct, Held { served: 200, refused: 20 }, "{name} direct");
+        assert_eq!(
+            direct,
+            Held {
+                served: 200,
+                refused: 20
+            },
+            "{name} direct"
+        );
         let composed = artifacts::legacy_plugged_with(name, era, Some(AdapterBuild::ProxyAdapter))?;
-        assert_eq!(held(composed, &plain, 120)?, Held { served: 111, refused: 9 }, "{name} composed");
+        assert_eq!(
+            held(composed, &plain, 120)?,
+            Held {
+                served: 111,
+                refused: 9
+            },
+            "{name} composed"
+        );
     }
     // Rust's std for wasip2 imports the environment: `-S cli`.
     let cli = readme_line_flags("serve", &["-S cli"])?;
     let native = held(artifacts::guest("proxy_p2")?, &cli, 340);
-    assert_eq!(native?, Held { served: 333, refused: 7 }, "native");
+    assert_eq!(
+        native?,
+        Held {
+            served: 333,
+            refused: 7
+        },
+        "native"
+    );
     Ok(())
 }

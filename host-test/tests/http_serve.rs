@@ -12,16 +12,15 @@ use host_test::serve::{Request, Response, Server};
 use host_test::wasmtime_cli::readme_line_flags;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const ERAS: [Era; 2] = [Era::Nov2023, Era::Dec2023];
 
 /// Each era, and each way of plugging a proxy: made in place, and composed with the
 /// adapter.
 fn each_proxy() -> impl Iterator<Item = (Era, AdapterBuild)> {
-    ERAS.into_iter().flat_map(|era| {
-        [AdapterBuild::Proxy, AdapterBuild::ProxyAdapter].map(|build| (era, build))
-    })
+    ERAS.into_iter()
+        .flat_map(|era| [AdapterBuild::Proxy, AdapterBuild::ProxyAdapter].map(|build| (era, build)))
 }
 
 /// The reactor-wrapped proxy of `era`, plugged as `build` says.
@@ -34,12 +33,12 @@ fn proxy(era: Era, build: AdapterBuild) -> Result<PathBuf> {
 }
 
 /// `wasmtime serve` with the README's flags for a plugged proxy: none.
-fn serve(component: &PathBuf) -> Result<Server> {
+fn serve(component: &Path) -> Result<Server> {
     Server::start(component, &readme_line_flags("serve", &[])?)
 }
 
 /// The README's `wasmtime serve -S cli` line, for a proxy that keeps the whole world.
-fn serve_whole_world(component: &PathBuf, more: &[&str]) -> Result<Server> {
+fn serve_whole_world(component: &Path, more: &[&str]) -> Result<Server> {
     let mut flags = readme_line_flags("serve", &["-S cli"])?;
     flags.extend(more.iter().map(|s| s.to_string()));
     Server::start(component, &flags)
@@ -253,7 +252,11 @@ fn a_trapping_handler_gets_what_a_native_one_gets_and_serving_goes_on() -> Resul
         assert_eq!(server.get("/trap-before")?.status, 500);
         let after = server.get("/trap-after")?;
         assert_eq!((after.status, after.text().as_str()), (200, "partial "));
-        assert_eq!(server.get("/hello")?.status, 200, "{era:?} {build:?}: still serving");
+        assert_eq!(
+            server.get("/hello")?.status,
+            200,
+            "{era:?} {build:?}: still serving"
+        );
         assert!(
             server.log().contains("trapping before the response is set"),
             "{}",
@@ -332,7 +335,11 @@ fn a_proxy_gets_what_a_proxy_host_gives_and_exit_ends_the_request() -> Result<()
         assert!(world.starts_with("no file ("), "{era:?} {build:?}: {world}");
         assert_eq!(world.lines().count(), 1, "{era:?} {build:?}: {world}");
         assert_eq!(server.get("/exit")?.status, 500, "{era:?} {build:?}");
-        assert_eq!(server.get("/hello")?.status, 200, "{era:?} {build:?}: still serving");
+        assert_eq!(
+            server.get("/hello")?.status,
+            200,
+            "{era:?} {build:?}: still serving"
+        );
     }
     Ok(())
 }
@@ -427,14 +434,26 @@ fn a_componentize_py_proxy_serves_both_ways() -> Result<()> {
     for build in [AdapterBuild::Proxy, AdapterBuild::ProxyAdapter] {
         let server = serve(&artifacts::python_proxy_plugged(build)?)?;
         let hello = server.get("/hello")?;
-        assert_eq!(hello.text(), "hello from a 2023 python component\n", "{build:?}");
+        assert_eq!(
+            hello.text(),
+            "hello from a 2023 python component\n",
+            "{build:?}"
+        );
         let world = server.get("/world")?.text();
         assert_eq!(world, "env 0, no file (FileNotFoundError)\n", "{build:?}");
         let echo = server.request(&Request::post("/echo", body.clone()))?;
-        assert!(echo.complete && echo.body == body, "{build:?}: {} bytes", echo.body.len());
+        assert!(
+            echo.complete && echo.body == body,
+            "{build:?}: {} bytes",
+            echo.body.len()
+        );
         assert_eq!(server.get("/raise")?.status, 500, "{build:?}");
         assert!(server.log().contains("raising before the response is set"));
-        assert_eq!(server.get("/hello")?.status, 200, "{build:?}: still serving");
+        assert_eq!(
+            server.get("/hello")?.status,
+            200,
+            "{build:?}: still serving"
+        );
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! made runnable by `rc_adapter::plug` and run by the real `wasmtime` 50.0.1 CLI with the
 //! README's flags: real pipes, real files in a temp dir, real loopback sockets.
 
-use host_test::artifacts::{self, Era};
+use host_test::artifacts::{self, AdapterBuild, Era};
 use host_test::wasmtime_cli::{self, Run};
 use std::process::Output;
 
@@ -119,29 +119,48 @@ fn filesystem_in_a_preopened_dir() {
 
 /// A file opened with rights 0, created or through a hard link, has neither read nor write
 /// and refuses both, as on wasmtime 15 (whose fd_fdstat_get said 0xffffffffffffffbd for both,
-/// and whose fd_write and fd_read said EBADF); read and write rights are granted to both.
+/// whose fd_write and fd_read said EBADF, and fd_pread and fd_pwrite EPERM); read and write
+/// rights are granted to both; a file opened with one right refuses the positional call of
+/// the other with EPERM. The command's files are the host's own, with the rights kept by
+/// stubs inside it (`docs/design.md`, "What carries the bytes").
+/// And the same where the adapter serves the files (`with_adapter_files`).
 #[test]
 fn file_rights_are_what_open_asked_for() {
-    for era in [Era::Nov2023, Era::Dec2023] {
+    let builds = [
+        AdapterBuild::Udp03,
+        AdapterBuild::Udp02,
+        AdapterBuild::Udp02AdapterFiles,
+    ];
+    for (era, build) in [Era::Nov2023, Era::Dec2023]
+        .into_iter()
+        .flat_map(|era| builds.map(|build| (era, build)))
+    {
         let dir = artifacts::temp_dir("legacy-fs-rights");
-        let out = run(
-            "legacy-fs-rights",
-            era,
-            Run {
-                flags: vec!["--dir".into(), format!("{}::/sandbox", dir.display())],
-                args: vec!["/sandbox"],
-                ..Run::default()
-            },
-        );
+        let component =
+            artifacts::legacy_plugged_with("legacy-fs-rights", era, Some(build)).unwrap();
+        let run = Run {
+            flags: vec!["--dir".into(), format!("{}::/sandbox", dir.display())],
+            args: vec!["/sandbox"],
+            ..Run::default()
+        };
+        let out = wasmtime_cli::run(&component, &run).unwrap();
         let stdout = assert_all_passed(&out);
         for line in [
             "rights 0: created 0xffffffffffffffbd, linked 0xffffffffffffffbd",
             "rights 0: fd_write errno 8, 0 bytes",
             "rights 0: fd_read errno 8, 0 bytes",
+            "rights 0: fd_pread errno 63, 0 bytes",
+            "rights 0: fd_pwrite errno 63, 0 bytes",
+            "read only 0xffffffffffffffbf, write only 0xfffffffffffffffd",
+            "fd_pread without read: errno 63, fd_pwrite without write: errno 63",
         ] {
-            assert!(stdout.lines().any(|l| l == line), "{line}\n{stdout}");
+            assert!(
+                stdout.lines().any(|l| l == line),
+                "{era:?} {build:?}: {line}\n{stdout}"
+            );
         }
-        assert_eq!(std::fs::read(dir.join("rw.txt")).unwrap(), b"x");
+        // `x` by fd_write, then `y` over it by fd_pwrite at 0.
+        assert_eq!(std::fs::read(dir.join("rw.txt")).unwrap(), b"y");
     }
 }
 

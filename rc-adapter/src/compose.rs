@@ -10,16 +10,32 @@ use crate::inspect::{RC, plugged_name};
 use wac_graph::types::Package;
 use wac_graph::{CompositionGraph, EncodeOptions, Processor};
 
+/// The rc file interfaces a whole-world build can hand the host's own (the same shape), and
+/// the host's: where stubs inside the component keep wasmtime 15's rights.
+pub(crate) const HOST_FILES: [(&str, &str); 2] = [
+    (
+        "wasi:filesystem/types@0.2.0-rc-2023-11-10",
+        "wasi:filesystem/types@0.2.12",
+    ),
+    (
+        "wasi:filesystem/preopens@0.2.0-rc-2023-11-10",
+        "wasi:filesystem/preopens@0.2.12",
+    ),
+];
+
 /// `new legacy:app { ...adapter, ...http }`, every export of the app kept, an rc `run` and
 /// `incoming-handler` exported again under their 0.2 names. `http`, the rc HTTP part, gets
-/// the adapter's rc pollables and serves the app's rc `wasi:http`. Imports the adapter does
-/// not serve (released WASI, the app's own) and the adapter's and part's imports become the
-/// result's, merged by name.
+/// the adapter's rc pollables and serves the app's rc `wasi:http`. Each `(rc, host)` of
+/// `host_own` the app imports is the host's own interface of the same shape instead,
+/// imported by the result (and handed to the adapter too, where it imports it). Imports the
+/// adapter does not serve (released WASI, the app's own) and the adapter's and part's imports
+/// become the result's, merged by name.
 pub(crate) fn compose(
     app: &[u8],
     adapter: &[u8],
     http: Option<&[u8]>,
     rc_imports: &[String],
+    host_own: &[(&str, &str)],
 ) -> Result<Vec<u8>, PlugError> {
     let mut graph = CompositionGraph::new();
     let adapter = register(&mut graph, "rc-adapter:adapter", adapter, "the adapter")?;
@@ -43,7 +59,35 @@ pub(crate) fn compose(
         None => None,
     };
     let app_instance = graph.instantiate(app);
-    for name in rc_imports {
+    let mut from_host = Vec::new();
+    for &(rc, host) in host_own {
+        if !rc_imports.iter().any(|n| n == rc) {
+            continue;
+        }
+        // Typed as the adapter imports it, and then one import for both; else as the app
+        // imports it under the rc name (the same shape).
+        let adapter_imports = &graph.types()[graph[adapter].ty()].imports;
+        let (kind, shared) = match adapter_imports.get(host) {
+            Some(kind) => (*kind, true),
+            None => (graph.types()[graph[app].ty()].imports[rc], false),
+        };
+        let import = graph
+            .import(host, kind)
+            .map_err(|e| failed(format!("importing `{host}`"), &e))?;
+        if shared {
+            graph
+                .set_instantiation_argument(adapter_instance, host, import)
+                .map_err(|e| failed(format!("handing the adapter `{host}`"), &e))?;
+        }
+        graph
+            .set_instantiation_argument(app_instance, rc, import)
+            .map_err(|e| failed(format!("plugging `{rc}` with the host's"), &e))?;
+        from_host.push(rc);
+    }
+    for name in rc_imports
+        .iter()
+        .filter(|n| !from_host.contains(&n.as_str()))
+    {
         let (from, what) = match http_instance {
             Some(http) if crate::http::is_rc_http(name) => (http, "rc HTTP part"),
             _ => (adapter_instance, "adapter"),

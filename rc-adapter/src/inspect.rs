@@ -41,6 +41,11 @@ pub struct Inspection {
     pub route: Route,
     /// Why the proxy build is not made in place ([`Route::Direct`]), where it is not.
     pub not_direct: Option<String>,
+    /// Whether the component's rc files are the host's own: a whole-world build's, whose
+    /// read and write rights are kept as wasmtime 15 kept them by stubs inside the component,
+    /// so that `descriptor.read` and `write` move bytes at the host's speed. Otherwise the
+    /// adapter serves them.
+    pub host_files: bool,
 }
 
 /// How a build is plugged into a component.
@@ -130,6 +135,8 @@ pub fn plugged_name(export: &str) -> &str {
 pub(crate) struct AdapterFacts {
     /// Its rc exports.
     pub serves: Vec<String>,
+    /// Its imports.
+    pub imports: Vec<String>,
     pub needs_more_async_builtins: bool,
 }
 
@@ -149,6 +156,7 @@ pub(crate) fn adapter_facts(adapter: &[u8]) -> Result<AdapterFacts, PlugError> {
     }
     Ok(AdapterFacts {
         serves,
+        imports: surface.imports,
         needs_more_async_builtins: read::needs_more_async_builtins(adapter),
     })
 }
@@ -237,6 +245,17 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         Some(Err(why)) => (Route::Adapter, Some(why)),
         None => (Route::Adapter, None),
     };
+    // A whole-world build that imports the host's files can hand them over.
+    let host_files = build != Build::Proxy
+        && !options.adapter_files
+        && refusal.is_none()
+        && rc_imports
+            .iter()
+            .any(|i| i == crate::compose::HOST_FILES[0].0)
+        && crate::compose::HOST_FILES
+            .iter()
+            .all(|(_, host)| adapter.imports.iter().any(|i| i == host))
+        && crate::direct::check_file_rights(component).is_ok();
     let command = WasmtimeCommand::new(
         proxy,
         build == Build::Proxy,
@@ -257,6 +276,7 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         http_part,
         route,
         not_direct,
+        host_files,
     })
 }
 

@@ -49,6 +49,10 @@ pub struct PlugOptions {
     /// default), or composed with its adapter ([`Route::Adapter`]). Other builds are always
     /// composed.
     pub route: Option<Route>,
+    /// A whole-world build serves the component's rc files with the adapter's own
+    /// descriptors, as when stubs cannot go into the component: the same behaviour, and
+    /// positional reads and writes that cross the adapter ([`Inspection::host_files`]).
+    pub adapter_files: bool,
 }
 
 impl PlugOptions {
@@ -73,6 +77,12 @@ impl PlugOptions {
     /// Plug the proxy build by `route`.
     pub fn with_route(mut self, route: Route) -> PlugOptions {
         self.route = Some(route);
+        self
+    }
+
+    /// Serve rc files with the adapter's own descriptors ([`PlugOptions::adapter_files`]).
+    pub fn with_adapter_files(mut self) -> PlugOptions {
+        self.adapter_files = true;
         self
     }
 
@@ -132,7 +142,22 @@ pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugErro
         None => inspection.build.adapter(),
     };
     let http = inspection.http_part.then_some(http::PART);
-    let bytes = compose::compose(component, adapter, http, &inspection.rc_imports)?;
+    // A whole-world build hands a command's rc files to the host where stubs inside it can
+    // keep wasmtime 15's rights: then `descriptor.read` and `write` move bytes at the host's
+    // speed (docs/design.md, "What carries the bytes").
+    let mut app = None;
+    if inspection.host_files {
+        match direct::keep_file_rights(component) {
+            Ok(rewritten) => app = rewritten,
+            Err(_) => inspection.host_files = false,
+        }
+    }
+    let app = app.as_deref().unwrap_or(component);
+    let host_own: &[(&str, &str)] = match inspection.host_files {
+        true => &compose::HOST_FILES,
+        false => &[],
+    };
+    let bytes = compose::compose(app, adapter, http, &inspection.rc_imports, host_own)?;
     Ok(Plugged {
         bytes,
         build: inspection.build,

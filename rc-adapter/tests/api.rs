@@ -25,6 +25,8 @@ fn plug_returns_bytes_build_and_command() {
         plugged.command.flags[..2],
         ["-W", "component-model-more-async-builtins=y"]
     );
+    // Its rc files are the host's own, with wasmtime 15's rights kept inside it.
+    assert!(plugged.inspection.host_files);
     let versions: Vec<String> = plugged
         .inspection
         .rc_versions()
@@ -150,13 +152,15 @@ fn a_component_that_does_not_validate_is_malformed() {
 /// (`host-test/tests/http_serve.rs` serves either route).
 #[test]
 fn a_proxy_the_direct_route_cannot_take_is_composed() {
-    let direct =
-        std::fs::read(artifacts::legacy("proxy_dec", Era::Dec2023).unwrap()).unwrap();
+    let direct = std::fs::read(artifacts::legacy("proxy_dec", Era::Dec2023).unwrap()).unwrap();
     let plugged = plug(&direct, &PlugOptions::new()).unwrap();
     assert_eq!(plugged.build, Build::Proxy);
     assert_eq!(plugged.inspection.route, Route::Direct);
     let (imports, _) = host_test::surface::imports_and_exports(&plugged.bytes).unwrap();
-    assert!(imports.iter().all(|i| i.ends_with("@0.2.12")), "{imports:?}");
+    assert!(
+        imports.iter().all(|i| i.ends_with("@0.2.12")),
+        "{imports:?}"
+    );
     let composed = plug(&direct, &PlugOptions::new().with_route(Route::Adapter)).unwrap();
     assert_eq!(
         (composed.inspection.route, composed.inspection.not_direct),

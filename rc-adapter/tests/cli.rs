@@ -416,19 +416,30 @@ fn inspect_says_what_a_component_is() {
 fn inspect_and_plug_say_a_proxy_is_made_in_place() {
     let dir = artifacts::temp_dir("cli-inspect-proxy");
     let proxy = dir.join("proxy.wasm");
-    std::fs::copy(artifacts::legacy("proxy_nov", Era::Nov2023).unwrap(), &proxy).unwrap();
+    std::fs::copy(
+        artifacts::legacy("proxy_nov", Era::Nov2023).unwrap(),
+        &proxy,
+    )
+    .unwrap();
     let out = rc_adapter(&[&"inspect", &proxy]);
     let report = text(&out.stdout);
     assert!(out.status.success(), "{report}{}", text(&out.stderr));
     let made = "in place (its rc imports become the host's own; a core module inside it \
                 serves what a proxy host lacks)";
-    assert!(report.lines().any(|l| l == format!("made: {made}")), "{report}");
+    assert!(
+        report.lines().any(|l| l == format!("made: {made}")),
+        "{report}"
+    );
     let plug = rc_adapter(&[&"plug", &proxy]);
     let said = text(&plug.stderr);
     assert!(said.lines().any(|l| l == format!("made {made}")), "{said}");
 
     let command = dir.join("legacy-tcp.wasm");
-    std::fs::copy(artifacts::legacy("legacy-tcp", Era::Nov2023).unwrap(), &command).unwrap();
+    std::fs::copy(
+        artifacts::legacy("legacy-tcp", Era::Nov2023).unwrap(),
+        &command,
+    )
+    .unwrap();
     let report = text(&rc_adapter(&[&"inspect", &command]).stdout);
     assert!(!report.contains("made"), "{report}");
 }

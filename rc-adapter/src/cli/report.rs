@@ -66,6 +66,13 @@ pub fn report(input: &Path, inspection: &Inspection) -> String {
     if let Some(made) = made(inspection) {
         lines.push(format!("made: {made}"));
     }
+    if inspection.host_files {
+        lines.push(
+            "files: the host's own, with the read and write rights open-at asked for kept \
+             inside the component, as wasmtime 15 kept them"
+                .to_string(),
+        );
+    }
     if inspection.refusal.is_none() {
         let out = output::default_output(input);
         lines.push(format!(

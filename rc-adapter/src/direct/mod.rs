@@ -24,16 +24,36 @@ mod seen;
 mod stubs;
 mod table;
 
+use plan::Mode;
 pub(crate) use plan::Unsupported;
 
 /// Whether `component`, a legacy proxy, can be plugged directly (`plug` may still find it
 /// cannot).
 pub(crate) fn check(component: &[u8]) -> Result<(), Unsupported> {
-    plan::plan(component).map(|_| ())
+    plan::plan(component, Mode::Proxy).map(|_| ())
 }
 
 /// `component`, a legacy proxy, with its rc imports made the host's and stubs inside it.
 pub(crate) fn plug(component: &[u8]) -> Result<Vec<u8>, Unsupported> {
-    let plan = plan::plan(component)?;
+    let plan = plan::plan(component, Mode::Proxy)?;
     rewrite::rewrite(component, &plan)
+}
+
+/// Whether `component` can keep its file rights inside it (`keep_file_rights` may still
+/// find it cannot).
+pub(crate) fn check_file_rights(component: &[u8]) -> Result<(), Unsupported> {
+    plan::plan(component, Mode::Command).map(|_| ())
+}
+
+/// `component`, a command to be composed with a whole-world build, with stubs inside it that
+/// keep wasmtime 15's file rights (`table::command_stubs`), so that its rc files can be the
+/// host's own: its `descriptor.read` and `write` then move bytes at the host's speed. `None`
+/// where it lowers none of the functions the stubs stand in for (its files are the host's
+/// as they are).
+pub(crate) fn keep_file_rights(component: &[u8]) -> Result<Option<Vec<u8>>, Unsupported> {
+    let plan = plan::plan(component, Mode::Command)?;
+    if plan.stub_module.is_none() {
+        return Ok(None);
+    }
+    rewrite::rewrite(component, &plan).map(Some)
 }

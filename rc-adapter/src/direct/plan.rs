@@ -10,7 +10,7 @@
 use super::needs::{Needs, realloc_sig};
 use super::seen::{Origin, Seen, Space, describe, first_pass, instance_exports};
 use super::stubs::{self, Sig, StubFunc};
-use super::table::{self, Serves, Stub};
+use super::table::{self, Call, Lowering, Serves, Stub};
 use crate::inspect::RC;
 use std::collections::{HashMap, HashSet};
 use wasmparser::{ComponentTypeRef, TypeBounds};
@@ -118,26 +118,86 @@ pub(crate) struct Maps {
     pub first_new_module: u32,
 }
 
-/// The plan for `component`, or why it cannot be plugged directly.
-pub(crate) fn plan(component: &[u8]) -> Result<Plan, Unsupported> {
-    let (seen, types) = first_pass(component).map_err(|e| format!("reading it: {e}"))?;
-    decide(seen, &types)
+/// What the rewrite is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The proxy build, made in place: every rc import becomes the host's, or stubs.
+    Proxy,
+    /// A whole-world build's command, composed with the adapter: its rc imports stay, and
+    /// stubs keep wasmtime 15's file rights over the host's own files (`command_stubs`).
+    Command,
 }
 
-fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, Unsupported> {
-    // The rc imports: the host's, or removed.
-    let mut imports = HashMap::new();
-    let mut serves_of: HashMap<u32, Serves> = HashMap::new();
-    let mut type_edits: HashMap<u32, TypeEdit> = HashMap::new();
-    let mut names: HashSet<&str> = HashSet::new();
-    for &(_, name, _) in &seen.imports {
-        if !name.contains(RC) {
-            names.insert(name);
-        }
-    }
-    let mut host_instances: HashMap<&'static str, u32> = HashMap::new();
+/// The plan for `component`, or why it cannot be rewritten so.
+pub(crate) fn plan(component: &[u8], mode: Mode) -> Result<Plan, Unsupported> {
+    let (seen, types) = first_pass(component).map_err(|e| format!("reading it: {e}"))?;
+    let imports = plan_imports(&seen, mode)?;
+    let aliases = plan_aliases(&seen, &imports)?;
+    let stubbed = plan_stubs(&seen, &types, &imports, &aliases)?;
+    let added = stubbed.module.is_some().into();
+    let maps = maps(
+        &seen,
+        &imports.plans,
+        &aliases.removed_funcs,
+        &stubbed.needs,
+        stubbed.insert_after,
+        added,
+    );
+    Ok(Plan {
+        imports: imports.plans,
+        type_edits: imports.type_edits,
+        renamed_funcs: aliases.renamed_funcs,
+        redirected_funcs: aliases.redirected_funcs,
+        own_resources: aliases.own_resources,
+        placeholders: aliases.placeholders,
+        emptied_types: aliases.emptied_types,
+        replaced: stubbed.replaced,
+        stub_module: stubbed.module,
+        stub_args: stubbed.args,
+        new_funcs: stubbed.needs.new_funcs,
+        new_core_funcs: stubbed.needs.new_core_funcs,
+        insert_after: stubbed.insert_after,
+        entries: seen.entries,
+        maps,
+    })
+}
+
+/// What happens to the rc imports.
+struct Imports {
+    plans: HashMap<u32, ImportPlan>,
+    type_edits: HashMap<u32, TypeEdit>,
+    /// The stubs of each rc import's functions, by instance index.
+    stubs: HashMap<u32, &'static [(&'static str, Stub)]>,
+    /// Every instance import by the name it has after the rewrite.
+    by_name: HashMap<&'static str, u32>,
+}
+
+fn plan_imports(seen: &Seen, mode: Mode) -> Result<Imports, Unsupported> {
+    let mut imports = Imports {
+        plans: HashMap::new(),
+        type_edits: HashMap::new(),
+        stubs: HashMap::new(),
+        by_name: HashMap::new(),
+    };
+    // Names the component keeps: a host name may not be taken twice.
+    let mut names: HashSet<&str> = seen
+        .imports
+        .iter()
+        .map(|&(_, name, _)| name)
+        .filter(|name| mode == Mode::Command || !name.contains(RC))
+        .collect();
     for &(instance, name, ty) in &seen.imports {
         if !name.contains(RC) {
+            continue;
+        }
+        if mode == Mode::Command {
+            if let Some(kept) = [table::FS_TYPES, table::FS_PREOPENS]
+                .into_iter()
+                .find(|n| *n == name)
+            {
+                imports.by_name.insert(kept, instance);
+            }
+            imports.stubs.insert(instance, table::command_stubs(name));
             continue;
         }
         let serves = table::serves(name).ok_or(format!("a proxy host has nothing for {name}"))?;
@@ -145,12 +205,13 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
             Serves::Host {
                 name: host,
                 renames,
-                ..
+                stubs,
             } => {
                 if !names.insert(host) {
                     return Err(format!("{name} and another import are both {host}"));
                 }
-                host_instances.insert(host, instance);
+                imports.by_name.insert(host, instance);
+                imports.stubs.insert(instance, stubs);
                 let mut edit = TypeEdit::default();
                 for rename in renames {
                     let (rc, to) = rename.names();
@@ -166,77 +227,96 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
                     edit.trailers_get = true;
                     edit.fields_clone = !exports.contains_key("[method]fields.clone");
                 }
+                imports.type_edits.insert(ty, edit.clone());
                 ImportPlan::Host { name: host, edit }
             }
-            Serves::Stubs(_) => ImportPlan::Removed,
+            Serves::Stubs(stubs) => {
+                imports.stubs.insert(instance, stubs);
+                ImportPlan::Removed
+            }
         };
-        if let ImportPlan::Host { edit, .. } = &plan {
-            type_edits.insert(ty, edit.clone());
-        }
-        serves_of.insert(instance, serves);
-        imports.insert(instance, plan);
+        imports.plans.insert(instance, plan);
     }
-    let removed = |instance: u32| matches!(imports.get(&instance), Some(ImportPlan::Removed));
-    let emptied_types: HashSet<u32> = seen
-        .imports
-        .iter()
-        .filter(|(instance, ..)| removed(*instance))
-        .map(|&(.., ty)| ty)
-        .collect();
+    Ok(imports)
+}
+
+/// What happens to the functions and types aliased from the rc imports.
+struct Aliases<'a> {
+    renamed_funcs: HashMap<u32, String>,
+    redirected_funcs: HashMap<u32, (u32, &'static str)>,
+    removed_funcs: HashSet<u32>,
+    /// The stub of each aliased function that has one.
+    stub_of: HashMap<u32, (Stub, &'a str)>,
+    own_resources: HashMap<u32, u32>,
+    /// The first of the own resources, by import and name.
+    local_resources: HashMap<(u32, &'a str), u32>,
+    placeholders: HashSet<u32>,
+    emptied_types: HashSet<u32>,
+}
+
+fn plan_aliases<'a>(seen: &Seen<'a>, imports: &Imports) -> Result<Aliases<'a>, Unsupported> {
+    let removed = |instance: u32| matches!(imports.plans.get(&instance), Some(ImportPlan::Removed));
     let import_type = |instance: u32| {
         seen.imports
             .iter()
             .find(|(i, ..)| *i == instance)
             .map(|&(_, name, ty)| (name, ty))
+            .expect("an import")
     };
-
-    // Functions and types aliased from them.
-    let mut renamed_funcs = HashMap::new();
-    let mut redirected_funcs = HashMap::new();
-    let mut stub_of: HashMap<u32, (Stub, &str)> = HashMap::new();
-    let mut removed_funcs = HashSet::new();
+    let mut aliases = Aliases {
+        renamed_funcs: HashMap::new(),
+        redirected_funcs: HashMap::new(),
+        removed_funcs: HashSet::new(),
+        stub_of: HashMap::new(),
+        own_resources: HashMap::new(),
+        local_resources: HashMap::new(),
+        placeholders: HashSet::new(),
+        emptied_types: seen
+            .imports
+            .iter()
+            .filter(|(instance, ..)| removed(*instance))
+            .map(|&(.., ty)| ty)
+            .collect(),
+    };
     for (f, def) in seen.funcs.iter().enumerate() {
         let Origin::Export { instance, name } = def.origin else {
             continue;
         };
-        let Some(serves) = serves_of.get(&instance) else {
+        let Some(stubs) = imports.stubs.get(&instance) else {
             continue;
         };
         let f = f as u32;
         if removed(instance) {
-            removed_funcs.insert(f);
+            aliases.removed_funcs.insert(f);
         }
-        if let ImportPlan::Host { edit, .. } = &imports[&instance]
+        if let Some(ImportPlan::Host { edit, .. }) = imports.plans.get(&instance)
             && let Some(host) = edit.renames.get(name)
         {
-            renamed_funcs.insert(f, host.clone());
+            aliases.renamed_funcs.insert(f, host.clone());
         }
-        match serves.stub(name) {
+        match Serves::Stubs(stubs).stub(name) {
             Some(Stub::Random(host)) => {
-                let random = *host_instances.get(table::RANDOM_HOST).ok_or(format!(
+                let random = *imports.by_name.get(table::RANDOM_HOST).ok_or(format!(
                     "{} needs {}, which it does not import",
-                    describe(&seen, f),
+                    describe(seen, f),
                     table::RANDOM_HOST
                 ))?;
-                let (_, ty) = import_type(random).expect("an import");
+                let (_, ty) = import_type(random);
                 if !instance_exports(&seen.instance_types[&ty]).contains_key(host) {
                     return Err(format!(
                         "its {} does not declare {host}",
                         table::RANDOM_HOST
                     ));
                 }
-                removed_funcs.remove(&f);
-                redirected_funcs.insert(f, (random, host));
+                aliases.removed_funcs.remove(&f);
+                aliases.redirected_funcs.insert(f, (random, host));
             }
             Some(stub) => {
-                stub_of.insert(f, (stub, name));
+                aliases.stub_of.insert(f, (stub, name));
             }
             None => {}
         }
     }
-    let mut own_resources = HashMap::new();
-    let mut placeholders = HashSet::new();
-    let mut local_resources: HashMap<(u32, &str), u32> = HashMap::new();
     for (t, def) in seen.types.iter().enumerate() {
         let Origin::Export { instance, name } = def.origin else {
             continue;
@@ -244,15 +324,17 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         if !removed(instance) {
             continue;
         }
-        let (interface, ty) = import_type(instance).expect("an import");
-        let exports = instance_exports(&seen.instance_types[&ty]);
-        match exports.get(name) {
+        let (interface, ty) = import_type(instance);
+        match instance_exports(&seen.instance_types[&ty]).get(name) {
             Some(ComponentTypeRef::Type(TypeBounds::SubResource)) => {
-                let first = *local_resources.entry((instance, name)).or_insert(t as u32);
-                own_resources.insert(t as u32, first);
+                let first = *aliases
+                    .local_resources
+                    .entry((instance, name))
+                    .or_insert(t as u32);
+                aliases.own_resources.insert(t as u32, first);
             }
             Some(ComponentTypeRef::Type(TypeBounds::Eq(_))) => {
-                placeholders.insert(t as u32);
+                aliases.placeholders.insert(t as u32);
             }
             _ => return Err(format!("{interface} has no stub for its {name}")),
         }
@@ -262,15 +344,31 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
             if let Origin::Export { instance, .. } = def.origin
                 && removed(instance)
             {
-                let (interface, _) = import_type(instance).expect("an import");
+                let (interface, _) = import_type(instance);
                 return Err(format!(
                     "{interface} is used beyond its functions and resources"
                 ));
             }
         }
     }
+    Ok(aliases)
+}
 
-    // The lowered functions a stub replaces, and what the stubs need.
+/// The stub module, the lowerings its functions replace, and what it needs.
+struct Stubbed {
+    needs: Needs,
+    replaced: HashMap<u32, usize>,
+    module: Option<Vec<u8>>,
+    args: Vec<StubArg>,
+    insert_after: u32,
+}
+
+fn plan_stubs(
+    seen: &Seen,
+    types: &wasmparser::types::Types,
+    imports: &Imports,
+    aliases: &Aliases,
+) -> Result<Stubbed, Unsupported> {
     let mut needs = Needs::default();
     let mut replaced = HashMap::new();
     let mut funcs: Vec<StubFunc> = Vec::new();
@@ -284,55 +382,88 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
         else {
             continue;
         };
-        let Some(&(stub, name)) = stub_of.get(&func) else {
-            if removed_funcs.contains(&func) {
-                return Err(format!("no stub for {}", describe(&seen, func)));
+        let Some(&(stub, name)) = aliases.stub_of.get(&func) else {
+            if aliases.removed_funcs.contains(&func) {
+                return Err(format!("no stub for {}", describe(seen, func)));
             }
             continue;
         };
+        let Origin::Export { instance, .. } = seen.funcs[func as usize].origin else {
+            unreachable!("a stub is of an aliased function");
+        };
         let sig = core_sig(types, k as u32)?;
         let mut calls = Vec::new();
-        if stub == Stub::TrailersGetNov {
-            let realloc = realloc.ok_or("future-trailers.get is lowered without realloc")?;
-            calls.push(needs.func(StubArg::CoreFunc(realloc), realloc_sig()));
-            needs.after(seen.core_funcs[realloc as usize].pos);
-        }
-        for (interface, host_func, through_memory, host_sig) in table::host_calls(stub) {
-            let instance = *host_instances.get(interface).ok_or(format!(
-                "the stub for {name} needs {interface}, which it does not import"
-            ))?;
-            needs.after(seen.instances[instance as usize].pos);
-            let (memory, realloc) = match through_memory {
-                true => (memory, realloc),
-                false => (None, None),
+        for call in table::calls(stub) {
+            let (arg, call_sig) = match call {
+                Call::Realloc => {
+                    let realloc = realloc.ok_or(format!("{name} is lowered without realloc"))?;
+                    needs.after(seen.core_funcs[realloc as usize].pos);
+                    (StubArg::CoreFunc(realloc), realloc_sig())
+                }
+                Call::Itself => {
+                    needs.after(seen.instances[instance as usize].pos);
+                    if let Some(r) = realloc {
+                        needs.after(seen.core_funcs[r as usize].pos);
+                    }
+                    let new = needs.lower(instance, name, memory, realloc);
+                    (StubArg::NewCoreFunc(new), sig.clone())
+                }
+                Call::Func {
+                    interface,
+                    function,
+                    lowering,
+                    sig,
+                } => {
+                    let host = *imports.by_name.get(interface).ok_or(format!(
+                        "the stub for {name} needs {interface}, which it does not import"
+                    ))?;
+                    let (_, ty) = seen
+                        .imports
+                        .iter()
+                        .find(|(i, ..)| *i == host)
+                        .map(|&(_, n, t)| (n, t))
+                        .expect("an import");
+                    let declared = instance_exports(&seen.instance_types[&ty])
+                        .contains_key(function)
+                        || imports
+                            .type_edits
+                            .get(&ty)
+                            .is_some_and(|e| e.declares(function));
+                    if !declared {
+                        return Err(format!("its {interface} does not declare {function}"));
+                    }
+                    needs.after(seen.instances[host as usize].pos);
+                    let (memory, realloc) = match lowering {
+                        Lowering::Plain => (None, None),
+                        Lowering::Memory => (memory, None),
+                        Lowering::MemoryRealloc => (memory, realloc),
+                    };
+                    if let Some(r) = realloc {
+                        needs.after(seen.core_funcs[r as usize].pos);
+                    }
+                    let new = needs.lower(host, function, memory, realloc);
+                    (StubArg::NewCoreFunc(new), sig)
+                }
+                Call::ResourceNew(resource) => {
+                    let network = imports
+                        .by_name_or(seen, "wasi:sockets/network@")
+                        .unwrap_or(instance);
+                    let ty = *aliases
+                        .local_resources
+                        .get(&(network, resource))
+                        .ok_or(format!("{name} makes a {resource}, which it never names"))?;
+                    needs.after(seen.types[ty as usize].pos);
+                    let new = needs.new_core_funcs.len();
+                    needs.new_core_funcs.push(NewCoreFunc::ResourceNew { ty });
+                    let i32 = wasm_encoder::ValType::I32;
+                    let sig = Sig {
+                        params: vec![i32],
+                        results: vec![i32],
+                    };
+                    (StubArg::NewCoreFunc(new), sig)
+                }
             };
-            if let (true, Some(r)) = (through_memory, realloc) {
-                needs.after(seen.core_funcs[r as usize].pos);
-            }
-            let new = needs.lower(instance, host_func, memory, realloc);
-            calls.push(needs.func(StubArg::NewCoreFunc(new), host_sig));
-        }
-        if let Stub::NewResource(resource) = stub {
-            let Origin::Export { instance, .. } = seen.funcs[func as usize].origin else {
-                unreachable!("a stub is of an aliased function");
-            };
-            let network = seen
-                .imports
-                .iter()
-                .find(|(_, n, _)| n.starts_with("wasi:sockets/network@"))
-                .map(|&(i, ..)| i)
-                .unwrap_or(instance);
-            let ty = *local_resources
-                .get(&(network, resource))
-                .ok_or(format!("{name} makes a {resource}, which it never names"))?;
-            needs.after(seen.types[ty as usize].pos);
-            let new = needs.new_core_funcs.len();
-            needs.new_core_funcs.push(NewCoreFunc::ResourceNew { ty });
-            let sig = Sig {
-                params: vec![wasm_encoder::ValType::I32],
-                results: vec![wasm_encoder::ValType::I32],
-            };
-            calls.push(needs.func(StubArg::NewCoreFunc(new), sig));
+            calls.push(needs.func(arg, call_sig));
         }
         if let Some(m) = memory {
             // The first alias of the same memory: components alias one memory many times.
@@ -367,30 +498,36 @@ fn decide<'a>(seen: Seen<'a>, types: &wasmparser::types::Types) -> Result<Plan, 
             first_replaced.1, first_replaced.0
         ));
     }
-    let (stub_imports, stub_args) = needs.imports();
-    let stub_module = match funcs.is_empty() {
+    let (stub_imports, args) = needs.imports();
+    let module = match funcs.is_empty() {
         true => None,
         false => Some(stubs::module(&stub_imports, &funcs)?),
     };
-    let added = stub_module.is_some().into();
-    let maps = maps(&seen, &imports, &removed_funcs, &needs, insert_after, added);
-    Ok(Plan {
-        imports,
-        type_edits,
-        renamed_funcs,
-        redirected_funcs,
-        own_resources,
-        placeholders,
-        emptied_types,
+    Ok(Stubbed {
+        needs,
         replaced,
-        stub_module,
-        stub_args,
-        new_funcs: needs.new_funcs,
-        new_core_funcs: needs.new_core_funcs,
+        module,
+        args,
         insert_after,
-        entries: seen.entries,
-        maps,
     })
+}
+
+impl Imports {
+    /// The instance index of the first import whose name starts with `prefix`.
+    fn by_name_or(&self, seen: &Seen, prefix: &str) -> Option<u32> {
+        seen.imports
+            .iter()
+            .find(|(_, name, _)| name.starts_with(prefix))
+            .map(|&(instance, ..)| instance)
+    }
+}
+
+impl TypeEdit {
+    /// Whether the edit declares `function` in the type.
+    fn declares(&self, function: &str) -> bool {
+        (self.fields_clone && function == "[method]fields.clone")
+            || (self.trailers_get && function == "[method]future-trailers.get")
+    }
 }
 
 /// The core signature of the core function `k`.

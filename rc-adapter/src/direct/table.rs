@@ -58,6 +58,15 @@ pub(crate) enum Stub {
     /// 11-10's `future-trailers.get` over 0.2.12's, which has one `result` more and
     /// answers once; 11-10 answered the same every time the trailers had come.
     TrailersGetNov,
+    /// `descriptor.open-at`, the host's, keeping the read and write rights asked for by the
+    /// new descriptor's handle (`command_stubs`).
+    OpenAt,
+    /// `descriptor.get-flags`, the host's, without the read or write right a file was not
+    /// opened with.
+    GetFlags,
+    /// The host's function, unless the descriptor is a file opened without `right` (`READ`
+    /// or `WRITE`): then `err(code)`, the error code at `at` in the result.
+    Check { right: u8, code: u8, at: u64 },
 }
 
 /// The interface `Stub::Random`'s functions are the host's of.
@@ -208,35 +217,136 @@ impl Serves {
     }
 }
 
-/// The host functions a stub calls: `(interface, function, whether it is lowered with the
-/// memory and `realloc` of the call it stands in for, its lowered signature)`.
-pub(crate) fn host_calls(stub: Stub) -> Vec<(&'static str, &'static str, bool, Sig)> {
+/// What a stub calls, in the order its function imports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Call {
+    /// The `realloc` of the lowering the stub replaces.
+    Realloc,
+    /// The function the stub replaces, lowered as it was.
+    Itself,
+    /// `function` of the import now named `interface` (a host name in a proxy, the rc name
+    /// it keeps in a command), lowered as `lowering` says, of signature `sig`.
+    Func {
+        interface: &'static str,
+        function: &'static str,
+        lowering: Lowering,
+        sig: Sig,
+    },
+    /// `resource.new` of the resource of this name the component now owns.
+    ResourceNew(&'static str),
+}
+
+/// How a function a stub calls is lowered: with no options, or through the memory (and the
+/// `realloc`) of the lowering the stub replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lowering {
+    Plain,
+    Memory,
+    MemoryRealloc,
+}
+
+/// What `stub` calls.
+pub(crate) fn calls(stub: Stub) -> Vec<Call> {
     use wasm_encoder::ValType::{I32, I64};
-    let sig = |params: &[wasm_encoder::ValType], results: &[wasm_encoder::ValType]| Sig {
-        params: params.to_vec(),
-        results: results.to_vec(),
+    let func = |interface, function, lowering, params: &[_], results: &[_]| Call::Func {
+        interface,
+        function,
+        lowering,
+        sig: Sig {
+            params: params.to_vec(),
+            results: results.to_vec(),
+        },
+    };
+    let get_type = || {
+        let get_type = "[method]descriptor.get-type";
+        func(FS_TYPES, get_type, Lowering::Memory, &[I32, I32], &[])
     };
     match stub {
-        Stub::InsecureSeed => {
-            vec![(RANDOM, "get-random-u64", false, sig(&[], &[I64]))]
-        }
+        Stub::InsecureSeed => vec![func(RANDOM, "get-random-u64", Lowering::Plain, &[], &[I64])],
         Stub::TrailersGetNov => vec![
-            (
+            Call::Realloc,
+            func(
                 HTTP_TYPES,
                 "[method]future-trailers.get",
-                true,
-                sig(&[I32, I32], &[]),
+                Lowering::MemoryRealloc,
+                &[I32, I32],
+                &[],
             ),
-            (
+            func(
                 HTTP_TYPES,
                 "[method]fields.clone",
-                false,
-                sig(&[I32], &[I32]),
+                Lowering::Plain,
+                &[I32],
+                &[I32],
             ),
         ],
-        _ => Vec::new(),
+        Stub::NewResource(resource) => vec![Call::ResourceNew(resource)],
+        Stub::OpenAt => vec![Call::Itself],
+        Stub::GetFlags | Stub::Check { .. } => vec![Call::Itself, get_type()],
+        Stub::Trap | Stub::EmptyList | Stub::NoneOf | Stub::Err(_) | Stub::Random(_) => Vec::new(),
     }
 }
+
+/// rc `wasi:filesystem/types`, the same shape as `@0.2.12`'s.
+pub(crate) const FS_TYPES: &str = "wasi:filesystem/types@0.2.0-rc-2023-11-10";
+/// rc `wasi:filesystem/preopens`.
+pub(crate) const FS_PREOPENS: &str = "wasi:filesystem/preopens@0.2.0-rc-2023-11-10";
+
+/// `descriptor-flags`' read and write bits.
+pub(crate) const READ: u8 = 1;
+pub(crate) const WRITE: u8 = 2;
+/// rc `wasi:filesystem` error codes.
+const BAD_DESCRIPTOR: u8 = 3;
+const NOT_PERMITTED: u8 = 31;
+
+/// The stubs a whole-world build puts inside a command, whose rc files are the host's own
+/// (wired to the host's imports when it is composed): wasmtime 15 granted a file what
+/// `open-at` asked for, where wasmtime 50 grants write to a file opened with `create` or
+/// `truncate`, and read to one opened with neither, and checks no right in `read` and
+/// `write`. A 2023 preview1 adapter derives a descriptor's rights from `get-flags`. So
+/// these keep the rights asked for by the component's own handle of each descriptor, and
+/// answer as wasmtime 15 did where one is missing; directories keep all the host grants.
+pub(crate) fn command_stubs(interface: &str) -> &'static [(&'static str, Stub)] {
+    match interface {
+        FS_TYPES => COMMAND_FS_TYPES,
+        _ => &[],
+    }
+}
+
+const fn check(right: u8, code: u8, at: u64) -> Stub {
+    Stub::Check { right, code, at }
+}
+
+const COMMAND_FS_TYPES: &[(&str, Stub)] = &[
+    ("[method]descriptor.open-at", Stub::OpenAt),
+    ("[method]descriptor.get-flags", Stub::GetFlags),
+    // `result<own<stream>, error-code>`: the code at 4.
+    (
+        "[method]descriptor.read-via-stream",
+        check(READ, BAD_DESCRIPTOR, 4),
+    ),
+    (
+        "[method]descriptor.write-via-stream",
+        check(WRITE, BAD_DESCRIPTOR, 4),
+    ),
+    (
+        "[method]descriptor.append-via-stream",
+        check(WRITE, BAD_DESCRIPTOR, 4),
+    ),
+    // `result<_, error-code>`: at 1.
+    (
+        "[method]descriptor.set-size",
+        check(WRITE, NOT_PERMITTED, 1),
+    ),
+    (
+        "[method]descriptor.set-times",
+        check(WRITE, NOT_PERMITTED, 1),
+    ),
+    // `result<tuple<list<u8>, bool>, error-code>`: at 4.
+    ("[method]descriptor.read", check(READ, NOT_PERMITTED, 4)),
+    // `result<filesize, error-code>`: at 8.
+    ("[method]descriptor.write", check(WRITE, NOT_PERMITTED, 8)),
+];
 
 #[cfg(test)]
 mod tests {

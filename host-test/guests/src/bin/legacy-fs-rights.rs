@@ -2,8 +2,10 @@
 //! preview1 calls themselves, with rights std never asks for: a file created with rights 0
 //! and a hard link to it opened with rights 0 must report the same rights, neither read nor
 //! write, and refuse a write and a read, as wasmtime 15 did; with read and write rights both
-//! are granted. Its argument is a preopened directory. It prints the rights it got, so
-//! `scripts/compare-wasmtime15.sh` compares them with wasmtime 15's.
+//! are granted. Positional reads and writes (`fd_pread`, `fd_pwrite`) need their right too:
+//! wasmtime 15 said `not-permitted` (EPERM) without it. Its argument is a preopened
+//! directory. It prints the rights and errnos it got, so `scripts/compare-wasmtime15.sh`
+//! compares them with wasmtime 15's.
 
 use rc_guests::{check, finish};
 use std::os::fd::AsRawFd;
@@ -12,6 +14,7 @@ const OFLAGS_CREAT: u16 = 1;
 const RIGHTS_FD_READ: u64 = 1 << 1;
 const RIGHTS_FD_WRITE: u64 = 1 << 6;
 const ERRNO_SUCCESS: u16 = 0;
+const ERRNO_PERM: u16 = 63;
 
 #[repr(C)]
 #[derive(Default)]
@@ -54,6 +57,9 @@ unsafe extern "C" {
     fn fd_write(fd: u32, iovs: *const Iovec, iovs_len: usize, done: *mut usize) -> u16;
     fn fd_read(fd: u32, iovs: *const Iovec, iovs_len: usize, done: *mut usize) -> u16;
     fn fd_close(fd: u32) -> u16;
+    fn fd_pread(fd: u32, iovs: *const Iovec, iovs_len: usize, offset: u64, done: *mut usize) -> u16;
+    fn fd_pwrite(fd: u32, iovs: *const Iovec, iovs_len: usize, offset: u64, done: *mut usize)
+    -> u16;
 }
 
 fn open(dir: u32, path: &str, oflags: u16, rights: u64) -> u32 {
@@ -117,6 +123,27 @@ fn read_one(fd: u32) -> (u16, usize) {
     (unsafe { fd_read(fd, &iov, 1, &mut done) }, done)
 }
 
+/// `fd_pread` of up to one byte at offset 0: the errno, and how many bytes came.
+fn pread_one(fd: u32) -> (u16, usize) {
+    let mut byte = 0u8;
+    let iov = Iovec {
+        buf: &mut byte,
+        len: 1,
+    };
+    let mut done = 0;
+    (unsafe { fd_pread(fd, &iov, 1, 0, &mut done) }, done)
+}
+
+/// `fd_pwrite` of one byte at offset 0: the errno, and how many bytes went.
+fn pwrite_one(fd: u32) -> (u16, usize) {
+    let iov = Iovec {
+        buf: b"y".as_ptr(),
+        len: 1,
+    };
+    let mut done = 0;
+    (unsafe { fd_pwrite(fd, &iov, 1, 0, &mut done) }, done)
+}
+
 fn main() {
     let path = std::env::args()
         .nth(1)
@@ -139,6 +166,12 @@ fn main() {
     let (errno, done) = read_one(linked);
     println!("rights 0: fd_read errno {errno}, {done} bytes");
     check("rights 0: a read is refused", errno != ERRNO_SUCCESS, true);
+    let (errno, done) = pread_one(linked);
+    println!("rights 0: fd_pread errno {errno}, {done} bytes");
+    check("rights 0: a positional read is refused", (errno, done), (ERRNO_PERM, 0));
+    let (errno, done) = pwrite_one(created);
+    println!("rights 0: fd_pwrite errno {errno}, {done} bytes");
+    check("rights 0: a positional write is refused", (errno, done), (ERRNO_PERM, 0));
     unsafe {
         fd_close(created);
         fd_close(linked);
@@ -167,5 +200,29 @@ fn main() {
         read_one(linked),
         (ERRNO_SUCCESS, 1),
     );
+
+    // One right each: positional calls need theirs.
+    let read_only = open(dir, "rw.txt", 0, RIGHTS_FD_READ);
+    let write_only = open(dir, "rw.txt", 0, RIGHTS_FD_WRITE);
+    let (a, b) = (rights(read_only), rights(write_only));
+    println!("read only {a:#x}, write only {b:#x}");
+    let without_read = pread_one(write_only);
+    let without_write = pwrite_one(read_only);
+    println!("fd_pread without read: errno {}, fd_pwrite without write: errno {}", without_read.0, without_write.0);
+    check("fd_pread without the read right", without_read, (ERRNO_PERM, 0));
+    check("fd_pwrite without the write right", without_write, (ERRNO_PERM, 0));
+    check("fd_pwrite with the write right", pwrite_one(write_only), (ERRNO_SUCCESS, 1));
+    let mut byte = 0u8;
+    let iov = Iovec {
+        buf: &mut byte,
+        len: 1,
+    };
+    let mut done = 0;
+    let errno = unsafe { fd_pread(read_only, &iov, 1, 0, &mut done) };
+    check("fd_pread with the read right", (errno, done, byte), (ERRNO_SUCCESS, 1, b'y'));
+    unsafe {
+        fd_close(read_only);
+        fd_close(write_only);
+    }
     finish();
 }

@@ -2,8 +2,9 @@
 // stdio and files go through std, so through the preview1 adapter the program was wrapped
 // with; TCP goes through `api`'s sockets (its streams: `check-write`/`write`, and
 // `blocking-read`), connected to 127.0.0.1:PORT. Modes: stdout, stdin, file-write PATH,
-// file-read PATH, file-pread PATH (preview1 `fd_pread`, which the 2023 preview1 adapter
-// serves with `descriptor.read`, not a stream), tcp-send PORT, tcp-recv PORT. Prints on stderr the bytes moved and the
+// file-read PATH, file-pread PATH and file-pwrite PATH (preview1 `fd_pread` and `fd_pwrite`,
+// which the 2023 preview1 adapter serves with `descriptor.read` and `write`, not streams),
+// tcp-send PORT, tcp-recv PORT. Prints on stderr the bytes moved and the
 // nanoseconds the moving took (from the first byte's call to the last, with `Instant`),
 // which leaves out what only the process's start and end cost.
 // Included by a bin that first names the `cmd` (rc) or `p2cmd` (0.2.12) API as `api`, and
@@ -31,6 +32,10 @@ fn main() {
         "file-pread" => {
             let file = std::fs::File::open(&args[4]).unwrap();
             timed(|| pread_all(&file, &mut buf))
+        }
+        "file-pwrite" => {
+            let file = std::fs::File::create(&args[4]).unwrap();
+            timed(|| pwrite_all(&file, &buf, total))
         }
         "tcp-send" | "tcp-recv" => tcp(mode, args[4].parse().expect("PORT"), total, chunk),
         other => timed(|| extra_mode(other).unwrap_or_else(|| panic!("unknown mode {other}"))),
@@ -65,17 +70,37 @@ fn read_all(input: &mut impl Read, buf: &mut [u8]) -> usize {
     }
 }
 
+#[repr(C)]
+struct Iovec {
+    buf: *mut u8,
+    len: usize,
+}
+
+#[link(wasm_import_module = "wasi_snapshot_preview1")]
+unsafe extern "C" {
+    fn fd_pread(fd: u32, iovs: *const Iovec, len: usize, offset: u64, done: *mut usize) -> u16;
+    fn fd_pwrite(fd: u32, iovs: *const Iovec, len: usize, offset: u64, done: *mut usize) -> u16;
+}
+
+/// Writes `total` bytes with preview1 `fd_pwrite`, at ever larger offsets.
+fn pwrite_all(file: &std::fs::File, buf: &[u8], total: usize) -> usize {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd() as u32;
+    let mut offset = 0;
+    while offset < total {
+        let iov = Iovec {
+            buf: buf.as_ptr().cast_mut(),
+            len: buf.len().min(total - offset),
+        };
+        let mut done = 0;
+        assert_eq!(unsafe { fd_pwrite(fd, &iov, 1, offset as u64, &mut done) }, 0);
+        offset += done;
+    }
+    offset
+}
+
 /// Reads the whole file with preview1 `fd_pread`, at ever larger offsets.
 fn pread_all(file: &std::fs::File, buf: &mut [u8]) -> usize {
-    #[repr(C)]
-    struct Iovec {
-        buf: *mut u8,
-        len: usize,
-    }
-    #[link(wasm_import_module = "wasi_snapshot_preview1")]
-    unsafe extern "C" {
-        fn fd_pread(fd: u32, iovs: *const Iovec, len: usize, offset: u64, done: *mut usize) -> u16;
-    }
     use std::os::fd::AsRawFd;
     let fd = file.as_raw_fd() as u32;
     let mut offset = 0;

@@ -9,9 +9,10 @@
 //! - **B**: `bulk-p2`, its stdio and files through std as in A, its TCP against 0.2.12, with
 //!   wasmtime 50.0.1's own preview1 adapter: how the program runs on wasmtime 50 natively.
 //!
-//! `file-pread` reads with preview1 `fd_pread`, which the 2023 preview1 adapter serves with
-//! rc `descriptor.read`, not a stream: those bytes still cross the adapter, element by
-//! element (`docs/design.md`, "What carries the bytes").
+//! `file-pread` and `file-pwrite` read and write with preview1 `fd_pread` and `fd_pwrite`,
+//! which the 2023 preview1 adapter serves with rc `descriptor.read` and `write`, not streams:
+//! the host's own functions once plugged, with the file rights kept inside the component
+//! (`docs/design.md`, "What carries the bytes").
 //!
 //! Each run is a whole `wasmtime run` with the line `rc-adapter` prints (compiled modules come
 //! from wasmtime's cache after the warm-up), moving `--mib` MiB (default 256) in 4 KiB, 64 KiB
@@ -36,12 +37,13 @@ pub struct Options {
     pub only: Option<String>,
 }
 
-const CASES: [&str; 7] = [
+const CASES: [&str; 8] = [
     "stdout",
     "stdin",
     "file-write",
     "file-read",
     "file-pread",
+    "file-pwrite",
     "tcp-send",
     "tcp-recv",
 ];
@@ -162,7 +164,7 @@ fn run_case(
     let mut args = vec![case.to_string(), mib.to_string(), chunk.to_string()];
     let listener = TcpListener::bind("127.0.0.1:0")?;
     match case {
-        "file-write" => args.push("/bulk/out.bin".into()),
+        "file-write" | "file-pwrite" => args.push("/bulk/out.bin".into()),
         "file-read" | "file-pread" => args.push("/bulk/in.bin".into()),
         "tcp-send" | "tcp-recv" => args.push(listener.local_addr()?.port().to_string()),
         _ => {}
@@ -211,7 +213,7 @@ fn run_case(
         .with_context(|| format!("{} {case}: {stderr}", flavor.label))?;
     match case {
         "stdout" | "tcp-send" => ensure!(peer == total, "{case}: the host got {peer} bytes"),
-        "file-write" => {
+        "file-write" | "file-pwrite" => {
             let len = std::fs::metadata(dir.join("out.bin"))?.len() as usize;
             ensure!(len == total, "{case}: the file has {len} bytes");
         }

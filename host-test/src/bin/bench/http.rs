@@ -67,8 +67,11 @@ pub fn run(options: &Options) -> Result<()> {
         })
     };
     let dec = artifacts::legacy_plugged("proxy_dec", Era::Dec2023)?;
-    let adapter =
-        artifacts::legacy_plugged_with("proxy_dec", Era::Dec2023, Some(AdapterBuild::ProxyAdapter))?;
+    let adapter = artifacts::legacy_plugged_with(
+        "proxy_dec",
+        Era::Dec2023,
+        Some(AdapterBuild::ProxyAdapter),
+    )?;
     let flavors = [
         start("A", dec.clone(), &plain)?,
         start("A-cli", dec, &cli)?,
