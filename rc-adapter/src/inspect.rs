@@ -167,6 +167,15 @@ pub(crate) fn adapter_facts(adapter: &[u8]) -> Result<AdapterFacts, PlugError> {
 /// bytes that are not an adapter); a component that is one, but cannot be plugged, comes
 /// back with [`Inspection::refusal`] set.
 pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, PlugError> {
+    inspect_planned(component, options).map(|(inspection, _)| inspection)
+}
+
+/// `inspect`, and the plan of the rewrite it found possible: the proxy build made in place,
+/// or a command's file-rights stubs.
+pub(crate) fn inspect_planned(
+    component: &[u8],
+    options: &PlugOptions,
+) -> Result<(Inspection, Option<crate::direct::Planned>), PlugError> {
     let Surface {
         imports,
         exports,
@@ -234,19 +243,25 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
     };
     let http = rc_imports.iter().any(|i| crate::http::is_rc_http(i));
     // The proxy build is made in place where it can be; a given adapter is composed.
+    let mut planned = None;
     let direct = match (build, &options.adapter, options.route, &refusal) {
         (Build::Proxy, None, None | Some(Route::Direct), None) => {
-            Some(crate::direct::check(component))
+            Some(crate::direct::plan_proxy(component))
         }
         _ => None,
     };
     let (route, not_direct) = match direct {
-        Some(Ok(())) => (Route::Direct, None),
+        Some(Ok(plan)) => {
+            planned = Some(plan);
+            (Route::Direct, None)
+        }
         Some(Err(why)) => (Route::Adapter, Some(why)),
         None => (Route::Adapter, None),
     };
-    // A whole-world build that imports the host's files can hand them over.
-    let host_files = build != Build::Proxy
+    // A whole-world build that imports the host's files can hand them over, where stubs
+    // can keep the file rights.
+    let mut host_files = false;
+    if build != Build::Proxy
         && !options.adapter_files
         && refusal.is_none()
         && rc_imports
@@ -255,14 +270,18 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         && crate::compose::HOST_FILES
             .iter()
             .all(|(_, host)| adapter.imports.iter().any(|i| i == host))
-        && crate::direct::check_file_rights(component).is_ok();
+        && let Ok(plan) = crate::direct::plan_file_rights(component)
+    {
+        planned = Some(plan);
+        host_files = true;
+    }
     let command = WasmtimeCommand::new(
         proxy,
         build == Build::Proxy,
         adapter.needs_more_async_builtins,
         http,
     );
-    Ok(Inspection {
+    let inspection = Inspection {
         imports,
         exports,
         kind,
@@ -277,7 +296,8 @@ pub fn inspect(component: &[u8], options: &PlugOptions) -> Result<Inspection, Pl
         route,
         not_direct,
         host_files,
-    })
+    };
+    Ok((inspection, planned))
 }
 
 /// The rc interfaces the rc HTTP part serves.

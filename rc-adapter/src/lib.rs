@@ -116,15 +116,15 @@ pub struct Plugged {
 /// `wasi:http/incoming-handler@0.2.0` (the name `wasmtime serve` serves). Fails, saying why, on
 /// input it cannot fix; never returns a component that still imports an rc interface.
 pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugError> {
-    let mut inspection = inspect(component, options)?;
+    let (mut inspection, planned) = inspect::inspect_planned(component, options)?;
     if let Some(refusal) = inspection.refusal.clone() {
         return Err(refusal);
     }
-    if inspection.route == Route::Direct {
-        match direct::plug(component) {
+    if let (Route::Direct, Some(planned)) = (inspection.route, &planned) {
+        match direct::rewrite(component, planned) {
             Ok(bytes) => {
                 return Ok(Plugged {
-                    bytes,
+                    bytes: bytes.expect("a proxy's rc imports all change"),
                     build: inspection.build,
                     command: inspection.command.clone(),
                     inspection,
@@ -146,8 +146,8 @@ pub fn plug(component: &[u8], options: &PlugOptions) -> Result<Plugged, PlugErro
     // keep wasmtime 15's rights: then `descriptor.read` and `write` move bytes at the host's
     // speed (docs/design.md, "What carries the bytes").
     let mut app = None;
-    if inspection.host_files {
-        match direct::keep_file_rights(component) {
+    if let (true, Some(planned)) = (inspection.host_files, &planned) {
+        match direct::rewrite(component, planned) {
             Ok(rewritten) => app = rewritten,
             Err(_) => inspection.host_files = false,
         }

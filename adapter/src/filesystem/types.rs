@@ -8,6 +8,11 @@
 //! derives a descriptor's rights. So `get-flags` reports, and the calls below check, only
 //! what was asked for, with wasmtime 15's error codes. Directories keep their preopen's
 //! rights on both hosts.
+//!
+//! `rc-adapter plug` gives a command the host's own files instead, with the same rights kept
+//! by stubs inside it (`rc-adapter/src/direct/stubs/rights.rs`), so that `read` and `write`
+//! move bytes at the host's speed; these serve a command the stubs cannot go into, and
+//! anyone who composes the adapter by other means.
 
 use crate::fs_p2::types as p2;
 use crate::fs_rc::types::{

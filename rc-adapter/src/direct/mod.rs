@@ -27,33 +27,28 @@ mod table;
 use plan::Mode;
 pub(crate) use plan::Unsupported;
 
-/// Whether `component`, a legacy proxy, can be plugged directly (`plug` may still find it
-/// cannot).
-pub(crate) fn check(component: &[u8]) -> Result<(), Unsupported> {
-    plan::plan(component, Mode::Proxy).map(|_| ())
+/// What a rewrite will do, planned from a component.
+pub(crate) struct Planned(plan::Plan);
+
+/// The plan of `component`, a legacy proxy, made in place.
+pub(crate) fn plan_proxy(component: &[u8]) -> Result<Planned, Unsupported> {
+    plan::plan(component, Mode::Proxy).map(Planned)
 }
 
-/// `component`, a legacy proxy, with its rc imports made the host's and stubs inside it.
-pub(crate) fn plug(component: &[u8]) -> Result<Vec<u8>, Unsupported> {
-    let plan = plan::plan(component, Mode::Proxy)?;
-    rewrite::rewrite(component, &plan)
+/// The plan of `component`, a command to be composed with a whole-world build, whose rc
+/// files are to be the host's own: stubs inside it keep wasmtime 15's file rights
+/// (`table::command_stubs`), so that its `descriptor.read` and `write` move bytes at the
+/// host's speed.
+pub(crate) fn plan_file_rights(component: &[u8]) -> Result<Planned, Unsupported> {
+    plan::plan(component, Mode::Command).map(Planned)
 }
 
-/// Whether `component` can keep its file rights inside it (`keep_file_rights` may still
-/// find it cannot).
-pub(crate) fn check_file_rights(component: &[u8]) -> Result<(), Unsupported> {
-    plan::plan(component, Mode::Command).map(|_| ())
-}
-
-/// `component`, a command to be composed with a whole-world build, with stubs inside it that
-/// keep wasmtime 15's file rights (`table::command_stubs`), so that its rc files can be the
-/// host's own: its `descriptor.read` and `write` then move bytes at the host's speed. `None`
-/// where it lowers none of the functions the stubs stand in for (its files are the host's
-/// as they are).
-pub(crate) fn keep_file_rights(component: &[u8]) -> Result<Option<Vec<u8>>, Unsupported> {
-    let plan = plan::plan(component, Mode::Command)?;
-    if plan.stub_module.is_none() {
+/// `component` written again as `planned` says; `None` where the plan changes nothing (a
+/// command that lowers none of the functions the file stubs stand in for).
+pub(crate) fn rewrite(component: &[u8], planned: &Planned) -> Result<Option<Vec<u8>>, Unsupported> {
+    let plan = &planned.0;
+    if plan.stub_module.is_none() && plan.imports.is_empty() {
         return Ok(None);
     }
-    rewrite::rewrite(component, &plan).map(Some)
+    rewrite::rewrite(component, plan).map(Some)
 }

@@ -11,8 +11,8 @@ use wasm_encoder::reencode::{Error, Reencode, ReencodeComponent, component_utils
 use wasm_encoder::{
     Alias, CanonicalFunctionSection, CanonicalOption, Component, ComponentAliasSection,
     ComponentExportKind, ComponentExportSection, ComponentImportSection, ComponentSectionId,
-    ComponentTypeSection, ExportKind, InstanceSection, InstanceType, ModuleArg, PrimitiveValType,
-    RawSection, ValType,
+    ComponentTypeSection, Encode, ExportKind, InstanceSection, InstanceType, ModuleArg,
+    PrimitiveValType, RawSection, ValType,
 };
 use wasmparser::{ComponentAlias, ComponentType, Parser, Payload};
 
@@ -25,16 +25,64 @@ pub(crate) fn rewrite(component: &[u8], plan: &Plan) -> Result<Vec<u8>, Unsuppor
         pos: 0,
         misuse: None,
     };
-    let mut out = Component::new();
-    rewriter
-        .parse_component(&mut out, Parser::new(0), component)
+    let bytes = rewriter
+        .top_level(component)
         .map_err(|e| format!("rewriting it: {e}"))?;
     if let Some(misuse) = rewriter.misuse {
         return Err(misuse);
     }
-    let bytes = out.finish();
     validate(&bytes).map_err(|e| format!("the rewritten component does not validate: {e}"))?;
     Ok(bytes)
+}
+
+impl Rewriter<'_> {
+    /// The component's top level, section by section, into one buffer sized for it: a
+    /// module is copied once, as it is (a componentize-py module is tens of MB); every other
+    /// section is re-encoded as the plan says.
+    fn top_level(&mut self, component: &[u8]) -> Re<Vec<u8>> {
+        let mut out = Vec::with_capacity(component.len() + (1 << 16));
+        out.extend_from_slice(&Component::new().finish());
+        let mut parser = Parser::new(0);
+        let mut remaining = component;
+        while !remaining.is_empty() {
+            let payload = match parser.parse(remaining, true)? {
+                wasmparser::Chunk::Parsed { consumed, payload } => {
+                    remaining = &remaining[consumed..];
+                    payload
+                }
+                wasmparser::Chunk::NeedMoreData(_) => unreachable!("the whole component"),
+            };
+            let mut part = Component::new();
+            match payload {
+                Payload::ModuleSection {
+                    unchecked_range, ..
+                } => {
+                    let range = unchecked_range.start as usize..unchecked_range.end as usize;
+                    let module = &component[range];
+                    remaining = &remaining[module.len()..];
+                    let raw = RawSection {
+                        id: ComponentSectionId::CoreModule.into(),
+                        data: module,
+                    };
+                    out.push(raw.id);
+                    raw.encode(&mut out);
+                    self.next(&mut part);
+                }
+                Payload::ComponentSection {
+                    ref unchecked_range,
+                    ..
+                } => {
+                    remaining =
+                        &remaining[(unchecked_range.end - unchecked_range.start) as usize..];
+                    self.parse_component_payload(&mut part, payload, component)?;
+                }
+                payload => self.parse_component_payload(&mut part, payload, component)?,
+            }
+            // Without its preamble.
+            out.extend_from_slice(&part.finish()[8..]);
+        }
+        Ok(out)
+    }
 }
 
 /// Validates a component's structure and types; not function bodies.
