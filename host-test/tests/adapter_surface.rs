@@ -330,3 +330,45 @@ fn plugged_guest_keeps_no_rc_import_and_runs_as_0_2() {
         }
     }
 }
+
+/// A 2023 proxy made in place (the default) has no adapter in it: it imports exactly the
+/// `@0.2.12` interfaces of `wasi:http/proxy` that its rc imports become, in its own order,
+/// and exports its handler under the 0.2 name; and the one core module `plug` adds to it
+/// exports a stub for each rc function a proxy host lacks that it calls.
+#[test]
+fn a_proxy_made_in_place_imports_exactly_these() {
+    const IMPORTS: [&str; 9] = [
+        "wasi:clocks/wall-clock@0.2.12",
+        "wasi:io/poll@0.2.12",
+        "wasi:io/error@0.2.12",
+        "wasi:io/streams@0.2.12",
+        "wasi:clocks/monotonic-clock@0.2.12",
+        "wasi:cli/stdin@0.2.12",
+        "wasi:cli/stdout@0.2.12",
+        "wasi:cli/stderr@0.2.12",
+        "wasi:http/types@0.2.12",
+    ];
+    // Empty lists (environment, preopens), nones (filesystem-error-code, three terminals),
+    // one trap for exit and the descriptor methods a preview1 adapter names, and at 11-10
+    // the trailers.
+    for (name, era, stubs) in [
+        ("proxy_nov", Era::Nov2023, 8),
+        ("proxy_dec", Era::Dec2023, 7),
+    ] {
+        let bytes = std::fs::read(artifacts::legacy_plugged(name, era).unwrap()).unwrap();
+        let (imports, exports) = surface::imports_and_exports(&bytes).unwrap();
+        let mut want: Vec<&str> = IMPORTS.to_vec();
+        want.push("wasi:http/outgoing-handler@0.2.12");
+        let mut got: Vec<&str> = imports.iter().map(String::as_str).collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{name}");
+        assert_eq!(exports, ["wasi:http/incoming-handler@0.2.0"], "{name}");
+        let exported = surface::core_exports(&bytes)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.starts_with('s') && e[1..].parse::<u32>().is_ok())
+            .count();
+        assert_eq!(exported, stubs, "{name}");
+    }
+}

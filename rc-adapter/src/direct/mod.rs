@@ -17,6 +17,7 @@
 //! is plugged instead.
 
 mod instance_type;
+mod maps;
 mod needs;
 mod plan;
 mod rewrite;

@@ -7,8 +7,9 @@
 //! it needs right after the last definition it needs (`insert_after`). `Maps` turns each old
 //! index into its new one.
 
+use super::maps::{Maps, maps};
 use super::needs::{Needs, realloc_sig};
-use super::seen::{Origin, Seen, Space, describe, first_pass, instance_exports};
+use super::seen::{Origin, Seen, describe, first_pass, instance_exports};
 use super::stubs::{self, Sig, StubFunc};
 use super::table::{self, Call, Lowering, Serves, Stub};
 use crate::inspect::RC;
@@ -99,23 +100,6 @@ pub(crate) struct Plan {
     /// Every top-level definition in order: its kind, and its old index there.
     pub entries: Vec<(Kind, u32)>,
     pub maps: Maps,
-}
-
-/// Old index -> new index, for the index spaces that change. `None`: removed.
-#[derive(Debug, Default)]
-pub(crate) struct Maps {
-    pub funcs: Vec<Option<u32>>,
-    pub instances: Vec<Option<u32>>,
-    pub core_funcs: Vec<u32>,
-    pub core_instances: Vec<u32>,
-    pub modules: Vec<u32>,
-    /// New indices of what is added: the first added function alias, core function, core
-    /// instance (the bag of the stub module's arguments; the stub instance follows) and
-    /// module.
-    pub first_new_func: u32,
-    pub first_new_core_func: u32,
-    pub first_new_core_instance: u32,
-    pub first_new_module: u32,
 }
 
 /// What the rewrite is for.
@@ -544,72 +528,4 @@ fn core_sig(types: &wasmparser::types::Types, k: u32) -> Result<Sig, Unsupported
         params: func.params().iter().map(val).collect::<Result<_, _>>()?,
         results: func.results().iter().map(val).collect::<Result<_, _>>()?,
     })
-}
-
-fn maps(
-    seen: &Seen,
-    imports: &HashMap<u32, ImportPlan>,
-    removed_funcs: &HashSet<u32>,
-    needs: &Needs,
-    insert_after: u32,
-    stub_module: u32,
-) -> Maps {
-    /// New indices: removed items dropped, `added` items counted after `insert_after`.
-    fn shift(
-        space: &Space,
-        removed: &dyn Fn(u32) -> bool,
-        added: u32,
-        after: u32,
-    ) -> (Vec<Option<u32>>, u32) {
-        let mut map = Vec::with_capacity(space.len());
-        let mut next = 0u32;
-        let mut first_added = None;
-        for (i, def) in space.iter().enumerate() {
-            if def.pos > after && first_added.is_none() {
-                first_added = Some(next);
-                next += added;
-            }
-            if removed(i as u32) {
-                map.push(None);
-            } else {
-                map.push(Some(next));
-                next += 1;
-            }
-        }
-        (map, first_added.unwrap_or(next))
-    }
-    let none = |_: u32| false;
-    let all = |m: Vec<Option<u32>>| m.into_iter().map(|i| i.expect("kept")).collect();
-    let (funcs, first_new_func) = shift(
-        &seen.funcs,
-        &|f| removed_funcs.contains(&f),
-        needs.new_funcs.len() as u32,
-        insert_after,
-    );
-    let (instances, _) = shift(
-        &seen.instances,
-        &|i| matches!(imports.get(&i), Some(ImportPlan::Removed)),
-        0,
-        insert_after,
-    );
-    let (core_funcs, first_new_core_func) = shift(
-        &seen.core_funcs,
-        &none,
-        needs.new_core_funcs.len() as u32,
-        insert_after,
-    );
-    let (core_instances, first_new_core_instance) =
-        shift(&seen.core_instances, &none, 2 * stub_module, insert_after);
-    let (modules, first_new_module) = shift(&seen.modules, &none, stub_module, insert_after);
-    Maps {
-        funcs,
-        instances,
-        core_funcs: all(core_funcs),
-        core_instances: all(core_instances),
-        modules: all(modules),
-        first_new_func,
-        first_new_core_func,
-        first_new_core_instance,
-        first_new_module,
-    }
 }

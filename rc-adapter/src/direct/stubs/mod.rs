@@ -94,11 +94,14 @@ pub(crate) fn module(imports: &[Import], funcs: &[StubFunc]) -> Result<Vec<u8>, 
         code.function(&body(func, &mut globals, helpers, &mut trailers)?);
     }
     let mut helper_funcs = Vec::new();
+    let mut helper_names = Vec::new();
     if let Some(state) = trailers {
         helper_funcs.extend(state.helpers(after_stubs));
+        helper_names.extend(["trailers-copy", "trailers-find", "trailers-slot"]);
     }
     if let Some(rights) = rights {
         helper_funcs.extend(rights.helpers(rights_helpers));
+        helper_names.extend(["rights-slot", "rights-lacks"]);
     }
     for (sig, body) in helper_funcs {
         functions.function(types.index(&sig));
@@ -111,6 +114,7 @@ pub(crate) fn module(imports: &[Import], funcs: &[StubFunc]) -> Result<Vec<u8>, 
     module.section(&globals.section);
     module.section(&exports);
     module.section(&code);
+    module.section(&names(imported_funcs, funcs, helper_names));
     let bytes = module.finish();
     wasmparser::Validator::new()
         .validate_all(&bytes)
@@ -183,6 +187,23 @@ fn check_retptr(func: &StubFunc) -> Result<u32, String> {
 
 /// An aligned, dangling pointer: where an empty list says its elements are.
 const EMPTY_LIST_AT: i32 = 8;
+
+/// The module's name, and its functions' (in backtraces): the stubs by what they do, then the
+/// helpers.
+fn names(imported: u32, funcs: &[StubFunc], helpers: Vec<&str>) -> wasm_encoder::NameSection {
+    let mut names = wasm_encoder::NameSection::new();
+    names.module("rc-adapter-stubs");
+    let mut map = wasm_encoder::NameMap::new();
+    let stubs = funcs.iter().map(|f| format!("{:?}", f.stub));
+    for (i, name) in stubs
+        .chain(helpers.into_iter().map(String::from))
+        .enumerate()
+    {
+        map.append(imported + i as u32, &name);
+    }
+    names.functions(&map);
+    names
+}
 
 /// Where the helpers are: the trailers stub's and the rights stubs'.
 #[derive(Clone, Copy)]
