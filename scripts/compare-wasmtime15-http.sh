@@ -44,7 +44,8 @@ PY
 same=0 differ=0
 for path in /hello /headers /forbidden /trailers "/status?code=418" "/status?code=1000" \
   /world /exit "/outbound?port=$peer&n=2" "/outbound?port=1" \
-  "/outbound?host=no-such-host.invalid" /trap-before /trap-after /nowhere; do
+  "/outbound?host=no-such-host.invalid" /trap-before /trap-after /nowhere \
+  /options /timer-zero /trailers-twice; do
   echo "== GET ${path/$peer/PEER}"
   if diff <(get "$p15" "$path") <(get "$p50" "$path"); then
     echo same; same=$((same + 1))
