@@ -428,13 +428,18 @@ fn plan_stubs(
                     let new = needs.lower(host, function, memory, realloc);
                     (StubArg::NewCoreFunc(new), sig)
                 }
-                Call::ResourceNew(resource) => {
-                    let network = imports
-                        .by_name_or(seen, "wasi:sockets/network@")
-                        .unwrap_or(instance);
+                Call::ResourceNew {
+                    interface,
+                    resource,
+                } => {
+                    let owner = seen
+                        .imports
+                        .iter()
+                        .find(|(_, n, _)| n.split_once('@').is_some_and(|(n, _)| n == interface))
+                        .map_or(instance, |&(i, ..)| i);
                     let ty = *aliases
                         .local_resources
-                        .get(&(network, resource))
+                        .get(&(owner, resource))
                         .ok_or(format!("{name} makes a {resource}, which it never names"))?;
                     needs.after(seen.types[ty as usize].pos);
                     let new = needs.new_core_funcs.len();
@@ -494,16 +499,6 @@ fn plan_stubs(
         args,
         insert_after,
     })
-}
-
-impl Imports {
-    /// The instance index of the first import whose name starts with `prefix`.
-    fn by_name_or(&self, seen: &Seen, prefix: &str) -> Option<u32> {
-        seen.imports
-            .iter()
-            .find(|(_, name, _)| name.starts_with(prefix))
-            .map(|&(instance, ..)| instance)
-    }
 }
 
 impl TypeEdit {

@@ -232,8 +232,12 @@ pub(crate) enum Call {
         lowering: Lowering,
         sig: Sig,
     },
-    /// `resource.new` of the resource of this name the component now owns.
-    ResourceNew(&'static str),
+    /// `resource.new` of the resource the component now owns that the import named
+    /// `interface@..` (any rc version) exported as `resource`.
+    ResourceNew {
+        interface: &'static str,
+        resource: &'static str,
+    },
 }
 
 /// How a function a stub calls is lowered: with no options, or through the memory (and the
@@ -280,7 +284,11 @@ pub(crate) fn calls(stub: Stub) -> Vec<Call> {
                 &[I32],
             ),
         ],
-        Stub::NewResource(resource) => vec![Call::ResourceNew(resource)],
+        // `instance-network`'s `network` is `wasi:sockets/network`'s.
+        Stub::NewResource(resource) => vec![Call::ResourceNew {
+            interface: "wasi:sockets/network",
+            resource,
+        }],
         Stub::OpenAt => vec![Call::Itself],
         Stub::GetFlags | Stub::Check { .. } => vec![Call::Itself, get_type()],
         Stub::Trap | Stub::EmptyList | Stub::NoneOf | Stub::Err(_) | Stub::Random(_) => Vec::new(),
