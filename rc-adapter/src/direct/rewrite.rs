@@ -258,16 +258,15 @@ impl ReencodeComponent for Rewriter<'_> {
                     let plan = (kind == Kind::Instance)
                         .then(|| self.plan.imports.get(&index))
                         .flatten();
-                    match plan {
-                        Some(ImportPlan::Removed) => {}
-                        Some(ImportPlan::Host { name, .. }) => {
-                            let ty = self.component_type_ref(import.ty)?;
-                            imports.import(*name, ty);
-                        }
-                        None => {
-                            let ty = self.component_type_ref(import.ty)?;
-                            imports.import(import.name, ty);
-                        }
+                    // Removed, renamed to the host's, or kept as it is.
+                    let name: Option<wasm_encoder::ComponentExternName> = match plan {
+                        Some(ImportPlan::Removed) => None,
+                        Some(ImportPlan::Host { name, .. }) => Some((*name).into()),
+                        None => Some(import.name.into()),
+                    };
+                    if let Some(name) = name {
+                        let ty = self.component_type_ref(import.ty)?;
+                        imports.import(name, ty);
                     }
                     self.entry_done(component, &mut imports);
                 }

@@ -123,15 +123,15 @@ fn read_one(fd: u32) -> (u16, usize) {
     (unsafe { fd_read(fd, &iov, 1, &mut done) }, done)
 }
 
-/// `fd_pread` of up to one byte at offset 0: the errno, and how many bytes came.
-fn pread_one(fd: u32) -> (u16, usize) {
+/// `fd_pread` of up to one byte at offset 0: the errno, how many bytes came, and the byte.
+fn pread_one(fd: u32) -> (u16, usize, u8) {
     let mut byte = 0u8;
     let iov = Iovec {
         buf: &mut byte,
         len: 1,
     };
     let mut done = 0;
-    (unsafe { fd_pread(fd, &iov, 1, 0, &mut done) }, done)
+    (unsafe { fd_pread(fd, &iov, 1, 0, &mut done) }, done, byte)
 }
 
 /// `fd_pwrite` of one byte at offset 0: the errno, and how many bytes went.
@@ -166,7 +166,7 @@ fn main() {
     let (errno, done) = read_one(linked);
     println!("rights 0: fd_read errno {errno}, {done} bytes");
     check("rights 0: a read is refused", errno != ERRNO_SUCCESS, true);
-    let (errno, done) = pread_one(linked);
+    let (errno, done, _) = pread_one(linked);
     println!("rights 0: fd_pread errno {errno}, {done} bytes");
     check("rights 0: a positional read is refused", (errno, done), (ERRNO_PERM, 0));
     let (errno, done) = pwrite_one(created);
@@ -206,20 +206,14 @@ fn main() {
     let write_only = open(dir, "rw.txt", 0, RIGHTS_FD_WRITE);
     let (a, b) = (rights(read_only), rights(write_only));
     println!("read only {a:#x}, write only {b:#x}");
-    let without_read = pread_one(write_only);
+    let (errno, done, _) = pread_one(write_only);
+    let without_read = (errno, done);
     let without_write = pwrite_one(read_only);
     println!("fd_pread without read: errno {}, fd_pwrite without write: errno {}", without_read.0, without_write.0);
     check("fd_pread without the read right", without_read, (ERRNO_PERM, 0));
     check("fd_pwrite without the write right", without_write, (ERRNO_PERM, 0));
     check("fd_pwrite with the write right", pwrite_one(write_only), (ERRNO_SUCCESS, 1));
-    let mut byte = 0u8;
-    let iov = Iovec {
-        buf: &mut byte,
-        len: 1,
-    };
-    let mut done = 0;
-    let errno = unsafe { fd_pread(read_only, &iov, 1, 0, &mut done) };
-    check("fd_pread with the read right", (errno, done, byte), (ERRNO_SUCCESS, 1, b'y'));
+    check("fd_pread with the read right", pread_one(read_only), (ERRNO_SUCCESS, 1, b'y'));
     unsafe {
         fd_close(read_only);
         fd_close(write_only);
